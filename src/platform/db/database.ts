@@ -40,6 +40,8 @@ export interface Database {
   /** Raw SQL through the runtime connection queue (pg-boss uses it, so it never interleaves with a transaction on PGlite). */
   runtimeExec(text: string, values?: unknown[]): Promise<QueryResultRows>;
   close(): Promise<void>;
+  /** PGlite only: the whole data directory as a tarball (backups, test templates). */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 // int8 → number (yen amounts and counts stay far below 2^53), date → 'YYYY-MM-DD' string (a
@@ -97,6 +99,7 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
         }),
       ),
     runtimeExec: viaQueue,
+    dumpDataDir: () => db.connection().execute(() => pglite.dumpDataDir('gzip')),
     async close() {
       await db.destroy();
       await pglite.close();

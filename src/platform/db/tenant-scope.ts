@@ -62,12 +62,12 @@ function beginAs(tenantLiteral: string): string {
 }
 
 /** Run `fn` in one transaction scoped to one shop. */
-export function withTenant<T>(database: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(database: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return inScope(database, beginAs(literal(tenantId, UUID, 'tenant id')), (tx) => fn(tx));
 }
 
 /** Run `fn` with no shop set: platform tables and platform rows only; every shop's rows are invisible. */
-export function withPlatform<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withPlatform<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return inScope(database, beginAs("''"), (tx) => fn(tx));
 }
 
@@ -105,7 +105,7 @@ function sessionFromJson(j: Record<string, unknown> | null): Session | null {
  * transaction's tenant and look up the session. The handler's own queries then run in the same
  * transaction.
  */
-export function withRequestScope<T>(
+export async function withRequestScope<T>(
   database: Database,
   tenantKey: TenantKey,
   sessionTokenHash: string | null,

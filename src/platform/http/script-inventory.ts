@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { StaticAssets } from './static-assets.ts';
+
+/**
+ * The script inventory (PCI DSS 6.4.3): every script any page may load, with why it exists, who
+ * owns it and the SHA-384 it was approved at. A page can only reference scripts listed here, the
+ * CSP admits exactly their hashes, the tag carries SRI, and a file whose bytes no longer match
+ * its approved hash is refused at boot. Changing a script means changing this list in review
+ * (`npm run inventory` prints the current hashes).
+ */
+
+export interface InventoriedScript {
+  id: ScriptId;
+  /** Path under static/. */
+  file: string;
+  purpose: string;
+  owner: string;
+  /** Pages that may load it. */
+  pages: readonly string[];
+  /** Approved hash of the file's bytes, `sha384-<base64>`. */
+  sha384: string;
+}
+
+export type ScriptId = 'postal-fill';
+
+export const SCRIPT_INVENTORY: readonly InventoriedScript[] = [
+  {
+    id: 'postal-fill',
+    file: 'js/postal-fill.js',
+    purpose: '郵便番号から住所を補完する (Oroshi が配信する日本郵便データのみ参照)',
+    owner: 'platform-team',
+    pages: ['salon-profile', 'checkout-address', 'account-locations'],
+    sha384: 'PENDING',
+  },
+];
+
+export class ScriptIntegrityError extends Error {}
+
+export interface ApprovedScript extends InventoriedScript {
+  url: string;
+}
+
+/** Checks every inventoried file against its approved hash; returns only the ones that match. */
+export function loadApprovedScripts(
+  assets: StaticAssets,
+  inventory: readonly InventoriedScript[] = SCRIPT_INVENTORY,
+): { approved: Map<ScriptId, ApprovedScript>; problems: string[] } {
+  const approved = new Map<ScriptId, ApprovedScript>();
+  const problems: string[] = [];
+  for (const script of inventory) {
+    let actual: string;
+    let url: string;
+    try {
+      const asset = assets.get(script.file);
+      actual = asset.sha384;
+      url = asset.url;
+    } catch {
+      problems.push(`${script.id}: file ${script.file} is missing`);
+      continue;
+    }
+    if (actual !== script.sha384) {
+      problems.push(`${script.id}: ${script.file} is ${actual}, approved ${script.sha384}`);
+      continue;
+    }
+    approved.set(script.id, { ...script, url });
+  }
+  return { approved, problems };
+}
+
+export function sha384Of(body: Buffer | string): string {
+  return `sha384-${createHash('sha384').update(body).digest('base64')}`;
+}

@@ -1,0 +1,43 @@
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { ApprovedScript } from '../http/script-inventory.ts';
+
+export class UninventoriedScriptError extends Error {
+  constructor(readonly found: string) {
+    super(`page contains a script that is not in the script inventory: ${found.slice(0, 200)}`);
+  }
+}
+
+/** The exact tag the layout writes for an approved script; nothing else may contain `<script`. */
+export function scriptTag(script: ApprovedScript): string {
+  return `<script src="${script.url}" integrity="${script.sha384}" crossorigin="anonymous" defer></script>`;
+}
+
+/**
+ * Renders a full document and proves it carries no script beyond the approved ones for the page:
+ * a template, a stored text or the raw-HTML hatch that smuggles a <script> (or an SVG/inline
+ * handler wrapped in one) makes rendering fail closed instead of shipping it.
+ */
+export function renderDocument(node: VNode, scripts: readonly ApprovedScript[]): string {
+  const html = `<!doctype html>${renderToString(node)}`;
+  const allowed = new Set(scripts.map(scriptTag));
+  const tags = html.match(/<script\b[^>]*>[\s\S]*?<\/script\s*>|<script\b[^>]*>/gi) ?? [];
+  for (const tag of tags) {
+    if (!allowed.has(tag)) throw new UninventoriedScriptError(tag);
+  }
+  // Cheap pre-check first: most pages have no " onxxx=" anywhere, so the tag walk rarely runs.
+  if (/\son[a-z]+\s*=/i.test(html)) assertNoInlineHandlers(html);
+  return html;
+}
+
+const TAG = /<[a-zA-Z][^\s/>]*((?:\s+[^\s=>"'/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*\/?>/g;
+const ATTRIBUTE = /\s+([^\s=>"'/]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?/g;
+
+/** An inline event handler would be blocked by the CSP anyway; refusing it here is a second layer. */
+function assertNoInlineHandlers(html: string): void {
+  for (const tag of html.matchAll(TAG)) {
+    for (const attr of (tag[1] ?? '').matchAll(ATTRIBUTE)) {
+      if (/^on/i.test(attr[1] ?? '')) throw new UninventoriedScriptError(tag[0]);
+    }
+  }
+}
