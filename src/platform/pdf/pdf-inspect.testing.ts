@@ -65,3 +65,12 @@ export async function pdfFontNames(pdf: Buffer): Promise<string[]> {
       .filter((name) => name !== '');
   });
 }
+
+/**
+ * When PDF_PREVIEW_DIR is set, also writes the pages as PNGs there so a person can look at the
+ * layout (`PDF_PREVIEW_DIR=.tmp npx vitest run src/domains/invoicing`). A no-op otherwise.
+ */
+export async function previewPdfIfRequested(pdf: Buffer, name: string): Promise<void> {
+  const dir = process.env['PDF_PREVIEW_DIR'];
+  if (dir) await pdfToPngs(pdf, join(dir, name));
+}

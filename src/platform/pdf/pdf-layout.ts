@@ -196,8 +196,10 @@ export function drawAddressBlock(
   doc.font(JP_FONT_BOLD).fontSize(14);
   doc.text(recipient.name, box.left, y, { width: leftWidth - honorificWidth });
   const nameBottom = doc.y;
+  // Sit the smaller 御中/様 on the baseline of the name's last line.
+  const lastLineTop = nameBottom - doc.currentLineHeight(true);
   doc.font(JP_FONT).fontSize(12);
-  doc.text(recipient.honorific, box.left + leftWidth - honorificWidth, nameBottom - 18, {
+  doc.text(recipient.honorific, box.left + leftWidth - honorificWidth, lastLineTop + 2.3, {
     width: honorificWidth,
     align: 'right',
   });
@@ -296,8 +298,7 @@ export function drawInfoGrid(
     const layout: RowLayout = { x: box.left, widths, aligns: widths.map(() => 'left') };
     const height = measureRow(doc, layout, cells, { fontSize: 9 });
     ensureSpace(doc, height);
-    drawRow(doc, layout, doc.y, height, cells, { fontSize: 9, fills });
-    doc.y += height;
+    drawRowAndAdvance(doc, layout, height, cells, { fontSize: 9, fills });
   }
   resetCursor(doc, doc.y + GAP);
 }
@@ -438,6 +439,19 @@ function drawRow(
   });
 }
 
+/** Draws a row at the cursor and moves the cursor to the row's bottom edge. */
+function drawRowAndAdvance(
+  doc: PdfDoc,
+  layout: RowLayout,
+  height: number,
+  cells: readonly string[],
+  style: RowStyle,
+): void {
+  const top = doc.y;
+  drawRow(doc, layout, top, height, cells, style);
+  resetCursor(doc, top + height);
+}
+
 function scaleWidths(columns: readonly { width: number }[], total: number): number[] {
   const weight = columns.reduce((sum, c) => sum + c.width, 0);
   return columns.map((c) => (c.width / weight) * total);
@@ -461,10 +475,7 @@ export function drawTable(doc: PdfDoc, table: TableOptions): void {
   const headerStyle: RowStyle = { fontSize, bold: true, fill: PDF_COLORS.headerFill };
   const headerHeight = measureRow(doc, headerLayout, headerCells, headerStyle);
 
-  const drawHeader = () => {
-    drawRow(doc, headerLayout, doc.y, headerHeight, headerCells, headerStyle);
-    doc.y += headerHeight;
-  };
+  const drawHeader = () => drawRowAndAdvance(doc, headerLayout, headerHeight, headerCells, headerStyle);
 
   const firstRow = table.rows[0];
   const firstRowHeight = firstRow ? measureRow(doc, layout, firstRow.cells, { fontSize }) : 0;
@@ -482,8 +493,7 @@ export function drawTable(doc: PdfDoc, table: TableOptions): void {
       doc.addPage();
       drawHeader();
     }
-    drawRow(doc, layout, doc.y, height, row.cells, style);
-    doc.y += height;
+    drawRowAndAdvance(doc, layout, height, row.cells, style);
   });
   resetCursor(doc, doc.y + GAP);
 }
@@ -505,7 +515,7 @@ export function drawTotalsBox(
   const box = contentBox(doc);
   const valueCount = Math.max(...totals.rows.map((r) => r.values.length), totals.captions?.length ?? 0);
   const width = totals.width ?? Math.min(box.width, 150 + valueCount * 95);
-  const labelWidth = totals.labelWidth ?? width - valueCount * ((width * 0.62) / valueCount);
+  const labelWidth = totals.labelWidth ?? width * 0.45;
   const valueWidth = (width - labelWidth) / valueCount;
   const widths = [labelWidth, ...Array.from({ length: valueCount }, () => valueWidth)];
   const layout: RowLayout = {
@@ -533,9 +543,7 @@ export function drawTotalsBox(
   const heights = rows.map((r) => measureRow(doc, r.layout, r.cells, r.style));
   ensureSpace(doc, heights.reduce((sum, h) => sum + h, 0));
   rows.forEach((row, i) => {
-    const height = heights[i] ?? 0;
-    drawRow(doc, row.layout, doc.y, height, row.cells, row.style);
-    doc.y += height;
+    drawRowAndAdvance(doc, row.layout, heights[i] ?? 0, row.cells, row.style);
   });
   resetCursor(doc, doc.y + GAP);
 }
