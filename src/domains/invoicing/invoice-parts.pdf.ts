@@ -1,18 +1,11 @@
 import type { PdfDoc } from '../../platform/pdf/pdf-document.ts';
 import { formatJapaneseDate, formatYen } from '../../platform/pdf/pdf-format.ts';
-import { drawNoteBox, drawTotalsBox, type PdfIssuer, type TotalsRow } from '../../platform/pdf/pdf-layout.ts';
+import { drawNoteBox, drawTotalsBoxPair, type PdfIssuer, type TotalsRow } from '../../platform/pdf/pdf-layout.ts';
+import type { PerRateTax, TaxRate } from '../tax/invoice-tax.ts';
+import { isRegistrationNumber } from './registration-number.ts';
 
 // Pieces shared by the qualified invoice and the monthly statement: both are 適格請求書 and must
 // show the same issuer, per-rate breakdown and payment details in the same way.
-
-export type TaxRatePercent = 10 | 8;
-
-/** One rate's share of a document: the tax-excluded amount and the tax, rounded once per rate. */
-export interface RateTotal {
-  ratePercent: TaxRatePercent;
-  taxableAmount: number;
-  tax: number;
-}
 
 /** Inclusive range of calendar dates, YYYY-MM-DD. */
 export interface DateRange {
@@ -36,45 +29,47 @@ export interface BankAccount {
 export const REDUCED_RATE_MARK = '※';
 export const REDUCED_RATE_LEGEND = '※は軽減税率（8%）対象商品です。';
 
-const REGISTRATION_NUMBER = /^T\d{13}$/;
-
 /**
- * A qualified invoice without a well-formed registration number is not a qualified invoice, so
- * refuse to print one. (The check digit is verified where the number is entered.)
+ * A qualified invoice without a valid registration number is not a qualified invoice, so refuse
+ * to print one rather than hand a buyer a document they cannot deduct tax with.
  */
 export function assertRegistrationNumber(registrationNumber: string): void {
-  if (!REGISTRATION_NUMBER.test(registrationNumber)) {
+  if (!isRegistrationNumber(registrationNumber)) {
     throw new RangeError(
-      `registration number must be "T" followed by 13 digits, got "${registrationNumber}"`,
+      `registration number must be "T" + 13 digits with a valid check digit, got "${registrationNumber}"`,
     );
   }
 }
 
-export function rateLabel(ratePercent: TaxRatePercent): string {
-  return ratePercent === 8 ? '8%対象（軽減税率）' : `${ratePercent}%対象`;
+export function rateLabel(rate: TaxRate): string {
+  return rate === 8 ? '8%対象（軽減税率）' : `${rate}%対象`;
 }
 
 /** Rows for a totals box captioned [税抜金額, 消費税額]: "10%対象 | ¥100,000 | ¥10,000". */
-export function rateTotalRows(rateTotals: readonly RateTotal[]): TotalsRow[] {
-  return [...rateTotals]
-    .sort((a, b) => b.ratePercent - a.ratePercent)
-    .map((total) => ({
-      label: rateLabel(total.ratePercent),
-      values: [formatYen(total.taxableAmount), formatYen(total.tax)],
-    }));
+function perRateRows(perRate: readonly PerRateTax[]): TotalsRow[] {
+  return [...perRate]
+    .sort((a, b) => b.rate - a.rate)
+    .map((entry) => ({ label: rateLabel(entry.rate), values: [formatYen(entry.base), formatYen(entry.tax)] }));
 }
 
-/** The per-rate breakdown a qualified invoice must show: 税抜 and 消費税 for each rate. */
-export function drawRateBreakdown(
+/**
+ * The totals of a qualified invoice: the per-rate breakdown it must show (税抜 and 消費税 for
+ * each rate) on the left, the document's own totals on the right.
+ */
+export function drawInvoiceTotals(
   doc: PdfDoc,
-  rateTotals: readonly RateTotal[],
-  taxableCaption = '税抜金額',
+  totals: { perRate: readonly PerRateTax[]; summary: readonly TotalsRow[]; taxableCaption?: string },
 ): void {
-  drawTotalsBox(doc, { captions: [taxableCaption, '消費税額'], rows: rateTotalRows(rateTotals), width: 330 });
-}
-
-export function drawSummaryTotals(doc: PdfDoc, rows: readonly TotalsRow[]): void {
-  drawTotalsBox(doc, { rows, width: 280 });
+  drawTotalsBoxPair(
+    doc,
+    {
+      captions: [totals.taxableCaption ?? '税抜金額', '消費税額'],
+      rows: perRateRows(totals.perRate),
+      width: 256,
+      labelWidth: 100,
+    },
+    { rows: totals.summary, width: 245, labelWidth: 130 },
+  );
 }
 
 export interface PaymentInstructions {

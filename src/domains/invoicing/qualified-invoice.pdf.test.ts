@@ -5,6 +5,7 @@ import {
   pdfText,
   previewPdfIfRequested,
 } from '../../platform/pdf/pdf-inspect.testing.ts';
+import { computeInvoiceTax, returnInvoiceTax } from '../tax/invoice-tax.ts';
 import {
   type InvoiceLine,
   type QualifiedInvoiceModel,
@@ -30,11 +31,11 @@ const buyer = {
 };
 
 const lines: InvoiceLine[] = [
-  { name: 'ＫＥＲＡＴＩＮ リペアシャンプー １０００ｍｌ', quantity: 6, unit: '本', unitPrice: 2400, amount: 14400, taxRate: 10 },
-  { name: 'ヘアカラー アッシュブラウン 7-AB 80g', quantity: 24, unit: '本', unitPrice: 680, amount: 16320, taxRate: 10 },
-  { name: 'ウェルカムドリンク用 ルイボスティー 50包', quantity: 5, unit: '箱', unitPrice: 1200, amount: 6000, taxRate: 8 },
-  { name: 'ﾊﾟｰﾏ液 1剤 ｿﾌﾄ 400ml', quantity: 3, unit: '本', unitPrice: 1850, amount: 5550, taxRate: 10 },
-  { name: 'ミネラルウォーター 500ml×24本', quantity: 2, unit: 'ｹｰｽ', unitPrice: 1680, amount: 3360, taxRate: 8 },
+  { name: 'ＫＥＲＡＴＩＮ リペアシャンプー １０００ｍｌ', quantity: 6, unit: '本', unitPriceExclTax: 2400, amountExclTax: 14400, rate: 10 },
+  { name: 'ヘアカラー アッシュブラウン 7-AB 80g', quantity: 24, unit: '本', unitPriceExclTax: 680, amountExclTax: 16320, rate: 10 },
+  { name: 'ウェルカムドリンク用 ルイボスティー 50包', quantity: 5, unit: '箱', unitPriceExclTax: 1200, amountExclTax: 6000, rate: 8 },
+  { name: 'ﾊﾟｰﾏ液 1剤 ｿﾌﾄ 400ml', quantity: 3, unit: '本', unitPriceExclTax: 1850, amountExclTax: 5550, rate: 10 },
+  { name: 'ミネラルウォーター 500ml×24本', quantity: 2, unit: 'ｹｰｽ', unitPriceExclTax: 1680, amountExclTax: 3360, rate: 8 },
 ];
 
 const invoice: StandardQualifiedInvoiceModel = {
@@ -44,13 +45,7 @@ const invoice: StandardQualifiedInvoiceModel = {
   buyer,
   issuer,
   lines,
-  rateTotals: [
-    { ratePercent: 10, taxableAmount: 36270, tax: 3627 },
-    { ratePercent: 8, taxableAmount: 9360, tax: 748 },
-  ],
-  subtotal: 45630,
-  totalTax: 4375,
-  grandTotal: 50005,
+  totals: computeInvoiceTax(lines),
   transactionPeriod: { from: '2026-11-18', to: '2026-11-18' },
   payment: {
     dueDate: '2026-12-31',
@@ -66,23 +61,19 @@ const invoice: StandardQualifiedInvoiceModel = {
   generatedAt: new Date('2026-11-20T09:00:00+09:00'),
 };
 
+const returnedLines: InvoiceLine[] = [
+  { name: 'ヘアカラー アッシュブラウン 7-AB 80g（破損）', quantity: 4, unit: '本', unitPriceExclTax: 680, amountExclTax: 2720, rate: 10 },
+  { name: 'ウェルカムドリンク用 ルイボスティー 50包', quantity: 1, unit: '箱', unitPriceExclTax: 1200, amountExclTax: 1200, rate: 8 },
+];
+
 const returnInvoice: ReturnQualifiedInvoiceModel = {
   kind: 'return',
   documentNumber: 'RET-2026-11-0007',
   issueDate: '2026-11-25',
   buyer,
   issuer,
-  lines: [
-    { name: 'ヘアカラー アッシュブラウン 7-AB 80g（破損）', quantity: 4, unit: '本', unitPrice: 680, amount: 2720, taxRate: 10 },
-    { name: 'ウェルカムドリンク用 ルイボスティー 50包', quantity: 1, unit: '箱', unitPrice: 1200, amount: 1200, taxRate: 8 },
-  ],
-  rateTotals: [
-    { ratePercent: 10, taxableAmount: 2720, tax: 272 },
-    { ratePercent: 8, taxableAmount: 1200, tax: 96 },
-  ],
-  subtotal: 3920,
-  totalTax: 368,
-  grandTotal: 4288,
+  lines: returnedLines,
+  totals: returnInvoiceTax(returnedLines),
   returnDate: '2026-11-24',
   originalInvoice: { documentNumber: 'INV-2026-11-0042', issueDate: '2026-11-20' },
   originalTransactionPeriod: { from: '2026-11-18', to: '2026-11-18' },
@@ -149,7 +140,7 @@ describe('renderQualifiedInvoicePdf — 適格請求書', () => {
   });
 
   it('refuses to print without a well-formed registration number', async () => {
-    for (const registrationNumber of ['', '8700110005901', 'T870011000590', 'T87001100059011', 'Ｔ8700110005901']) {
+    for (const registrationNumber of ['', '8700110005901', 'T870011000590', 'T87001100059011', 'Ｔ8700110005901', 'T8700110005902']) {
       await expect(
         renderQualifiedInvoicePdf({ ...invoice, issuer: { ...issuer, registrationNumber } }),
       ).rejects.toThrow(/registration number/);
@@ -175,11 +166,11 @@ describe('renderQualifiedInvoicePdf — 適格請求書', () => {
       name: `${names[i % names.length]} 品番${String(i + 1).padStart(3, '0')}`,
       quantity: (i % 7) + 1,
       unit: '個',
-      unitPrice: 500 + i * 10,
-      amount: ((i % 7) + 1) * (500 + i * 10),
-      taxRate: i % 10 === 0 ? 8 : 10,
+      unitPriceExclTax: 500 + i * 10,
+      amountExclTax: ((i % 7) + 1) * (500 + i * 10),
+      rate: i % 10 === 0 ? 8 : 10,
     }));
-    const pdf = await renderQualifiedInvoicePdf({ ...invoice, lines: longLines });
+    const pdf = await renderQualifiedInvoicePdf({ ...invoice, lines: longLines, totals: computeInvoiceTax(longLines) });
     await previewPdfIfRequested(pdf, 'qualified-invoice-long');
     const pages = (await pdfPagesText(pdf)).map(squeeze);
 
@@ -198,7 +189,8 @@ describe('renderQualifiedInvoicePdf — 適格請求書', () => {
     // The totals and the bank account come after the last line, not before it.
     const last = pages.at(-1)!;
     expect(last).toContain('品番080');
-    expect(last).toMatch(/合計（税込） ¥50,005/);
+    const { total } = computeInvoiceTax(longLines);
+    expect(last).toContain(`合計（税込） ¥${total.toLocaleString('en-US')}`);
     expect(last).toContain('みずほ銀行');
   });
 });

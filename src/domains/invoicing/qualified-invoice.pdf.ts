@@ -23,29 +23,26 @@ import {
   assertRegistrationNumber,
   type DateRange,
   drawPaymentInstructions,
-  drawRateBreakdown,
-  drawSummaryTotals,
+  drawInvoiceTotals,
   type InvoiceIssuer,
   type PaymentInstructions,
   REDUCED_RATE_LEGEND,
   REDUCED_RATE_MARK,
-  type RateTotal,
-  type TaxRatePercent,
 } from './invoice-parts.pdf.ts';
+import type { InvoiceTax, TaxRate } from '../tax/invoice-tax.ts';
 
-// 適格請求書 and 適格返還請求書 (返還インボイス). Every amount arrives computed by the invoicing
-// domain (tax rounded once per rate per invoice); this file only lays it out.
+// 適格請求書 and 適格返還請求書 (返還インボイス). Every amount arrives computed: `totals` is the
+// result of computeInvoiceTax / returnInvoiceTax (tax rounded once per rate per invoice), and
+// lines are shaped so the same objects can be passed to those functions. This file only draws.
 
 export interface InvoiceLine {
   name: string;
   quantity: number;
   /** 個, 本, 箱… */
   unit?: string;
-  /** Tax-excluded unit price in yen. */
-  unitPrice: number;
-  /** Tax-excluded line amount in yen. */
-  amount: number;
-  taxRate: TaxRatePercent;
+  unitPriceExclTax: number;
+  amountExclTax: number;
+  rate: TaxRate;
   /** 取引年月日 of this line when the invoice covers several deliveries (YYYY-MM-DD). */
   transactionDate?: string;
 }
@@ -57,13 +54,8 @@ interface QualifiedInvoiceCommon {
   buyer: PdfRecipient;
   issuer: InvoiceIssuer;
   lines: InvoiceLine[];
-  /** Per-rate tax-excluded totals and tax, one entry per rate that occurs. */
-  rateTotals: RateTotal[];
-  /** Tax-excluded total of all lines. */
-  subtotal: number;
-  totalTax: number;
-  /** Tax-included total: what is billed (or, for a return, given back). */
-  grandTotal: number;
+  /** Per-rate bases and tax plus the totals; `total` is what is billed (or given back). */
+  totals: InvoiceTax;
   notes?: string[];
   /** Fix for reproducible bytes; defaults to now. */
   generatedAt?: Date;
@@ -103,14 +95,14 @@ function formatShortDate(isoDate: string): string {
 }
 
 function lineCells(line: InvoiceLine, withDates: boolean): string[] {
-  const reduced = line.taxRate === 8 ? ` ${REDUCED_RATE_MARK}` : '';
+  const reduced = line.rate === 8 ? ` ${REDUCED_RATE_MARK}` : '';
   return [
     ...(withDates ? [line.transactionDate ? formatShortDate(line.transactionDate) : ''] : []),
     line.name + reduced,
     formatQuantity(line.quantity) + (line.unit ?? ''),
-    formatYen(line.unitPrice),
-    formatYen(line.amount),
-    formatTaxRate(line.taxRate) + reduced,
+    formatYen(line.unitPriceExclTax),
+    formatYen(line.amountExclTax),
+    formatTaxRate(line.rate) + reduced,
   ];
 }
 
@@ -121,15 +113,18 @@ function drawLinesAndTotals(doc: PdfDoc, model: QualifiedInvoiceModel, labels: {
     rows: model.lines.map((line) => ({ cells: lineCells(line, withDates) })),
     zebra: true,
   });
-  if (model.lines.some((line) => line.taxRate === 8)) {
+  if (model.lines.some((line) => line.rate === 8)) {
     drawParagraph(doc, REDUCED_RATE_LEGEND);
   }
-  drawSummaryTotals(doc, [
-    { label: '小計（税抜）', values: [formatYen(model.subtotal)] },
-    { label: '消費税', values: [formatYen(model.totalTax)] },
-    { label: labels.total, values: [formatYen(model.grandTotal)], strong: true },
-  ]);
-  drawRateBreakdown(doc, model.rateTotals, model.kind === 'return' ? '返還額（税抜）' : '税抜金額');
+  drawInvoiceTotals(doc, {
+    perRate: model.totals.perRate,
+    taxableCaption: model.kind === 'return' ? '返還額（税抜）' : '税抜金額',
+    summary: [
+      { label: '小計（税抜）', values: [formatYen(model.totals.subtotal)] },
+      { label: '消費税', values: [formatYen(model.totals.tax)] },
+      { label: labels.total, values: [formatYen(model.totals.total)], strong: true },
+    ],
+  });
 }
 
 function drawStandardInvoice(doc: PdfDoc, model: StandardQualifiedInvoiceModel): void {
@@ -147,7 +142,7 @@ function drawStandardInvoice(doc: PdfDoc, model: StandardQualifiedInvoiceModel):
     issuer: model.issuer,
     lead: '下記のとおりご請求申し上げます。',
   });
-  drawAmountBanner(doc, { label: 'ご請求金額', amount: formatYen(model.grandTotal), note: '（税込）' });
+  drawAmountBanner(doc, { label: 'ご請求金額', amount: formatYen(model.totals.total), note: '（税込）' });
   drawInfoGrid(doc, [
     ['取引年月日', formatJapaneseDateRange(model.transactionPeriod.from, model.transactionPeriod.to)],
     ['お支払期限', formatJapaneseDate(model.payment.dueDate)],
@@ -173,7 +168,7 @@ function drawReturnInvoice(doc: PdfDoc, model: ReturnQualifiedInvoiceModel): voi
     issuer: model.issuer,
     lead: '下記のとおり返品（返還）をお受けいたしました。',
   });
-  drawAmountBanner(doc, { label: '返還金額', amount: formatYen(model.grandTotal), note: '（税込）' });
+  drawAmountBanner(doc, { label: '返還金額', amount: formatYen(model.totals.total), note: '（税込）' });
   drawInfoGrid(doc, [
     ['返品年月日', formatJapaneseDate(model.returnDate)],
     [

@@ -504,14 +504,22 @@ export interface TotalsRow {
   strong?: boolean;
 }
 
-/**
- * A right-aligned box of totals: a shaded label column and one or more right-aligned amount
- * columns, with optional column captions (e.g. 税抜金額 / 消費税額).
- */
-export function drawTotalsBox(
-  doc: PdfDoc,
-  totals: { rows: readonly TotalsRow[]; captions?: readonly string[]; width?: number; labelWidth?: number },
-): void {
+export interface TotalsBox {
+  rows: readonly TotalsRow[];
+  /** Column captions above the values (e.g. 税抜金額 / 消費税額). */
+  captions?: readonly string[];
+  width?: number;
+  labelWidth?: number;
+}
+
+interface PlannedRow {
+  cells: string[];
+  style: RowStyle;
+  layout: RowLayout;
+  height: number;
+}
+
+function planTotalsBox(doc: PdfDoc, totals: TotalsBox, side: 'left' | 'right'): { rows: PlannedRow[]; height: number } {
   const box = contentBox(doc);
   const valueCount = Math.max(...totals.rows.map((r) => r.values.length), totals.captions?.length ?? 0);
   const width = totals.width ?? Math.min(box.width, 150 + valueCount * 95);
@@ -519,13 +527,13 @@ export function drawTotalsBox(
   const valueWidth = (width - labelWidth) / valueCount;
   const widths = [labelWidth, ...Array.from({ length: valueCount }, () => valueWidth)];
   const layout: RowLayout = {
-    x: box.right - width,
+    x: side === 'right' ? box.right - width : box.left,
     widths,
     aligns: ['left', ...Array.from({ length: valueCount }, (): Align => 'right')],
   };
   const fills = [PDF_COLORS.labelFill];
 
-  const rows: Array<{ cells: string[]; style: RowStyle; layout: RowLayout }> = [];
+  const rows: Array<Omit<PlannedRow, 'height'>> = [];
   if (totals.captions) {
     rows.push({
       cells: ['', ...totals.captions],
@@ -540,10 +548,30 @@ export function drawTotalsBox(
       layout,
     });
   }
-  const heights = rows.map((r) => measureRow(doc, r.layout, r.cells, r.style));
-  ensureSpace(doc, heights.reduce((sum, h) => sum + h, 0));
-  rows.forEach((row, i) => {
-    drawRowAndAdvance(doc, row.layout, heights[i] ?? 0, row.cells, row.style);
-  });
+  const planned = rows.map((row) => ({ ...row, height: measureRow(doc, row.layout, row.cells, row.style) }));
+  return { rows: planned, height: planned.reduce((sum, row) => sum + row.height, 0) };
+}
+
+function drawPlannedRows(doc: PdfDoc, rows: readonly PlannedRow[], top: number): void {
+  resetCursor(doc, top);
+  for (const row of rows) drawRowAndAdvance(doc, row.layout, row.height, row.cells, row.style);
+}
+
+/** A right-aligned box of totals: a shaded label column and right-aligned amount columns. */
+export function drawTotalsBox(doc: PdfDoc, totals: TotalsBox): void {
+  const plan = planTotalsBox(doc, totals, 'right');
+  ensureSpace(doc, plan.height);
+  drawPlannedRows(doc, plan.rows, doc.y);
   resetCursor(doc, doc.y + GAP);
+}
+
+/** Two totals boxes side by side, top-aligned: one at the left margin, one at the right. */
+export function drawTotalsBoxPair(doc: PdfDoc, left: TotalsBox, right: TotalsBox): void {
+  const leftPlan = planTotalsBox(doc, left, 'left');
+  const rightPlan = planTotalsBox(doc, right, 'right');
+  ensureSpace(doc, Math.max(leftPlan.height, rightPlan.height));
+  const top = doc.y;
+  drawPlannedRows(doc, leftPlan.rows, top);
+  drawPlannedRows(doc, rightPlan.rows, top);
+  resetCursor(doc, top + Math.max(leftPlan.height, rightPlan.height) + GAP);
 }
