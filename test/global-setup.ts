@@ -13,6 +13,9 @@ import type { TestProject } from 'vitest/node';
  * database on that server, cloned with CREATE DATABASE … TEMPLATE.
  */
 export default async function setup(project: TestProject) {
+  if (!fs.existsSync('/usr/bin/chromium')) {
+    process.stderr.write('\n*** Browser suites (*.browser.test.ts) NOT RUN: /usr/bin/chromium is missing. Install it with: apt-get install -y chromium ***\n\n');
+  }
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl) {

@@ -127,7 +127,8 @@ CREATE TABLE outbox (
   created_at timestamptz NOT NULL DEFAULT now(),
   delivered_at timestamptz,
   attempts integer NOT NULL DEFAULT 0,
-  last_error text
+  last_error text,
+  UNIQUE NULLS NOT DISTINCT (tenant_id, id)
 );
 CREATE INDEX outbox_pending_idx ON outbox (created_at) WHERE delivered_at IS NULL;
 
@@ -135,12 +136,13 @@ CREATE INDEX outbox_pending_idx ON outbox (created_at) WHERE delivered_at IS NUL
 CREATE TABLE mail_messages (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   tenant_id uuid REFERENCES tenants (id),
-  outbox_id uuid NOT NULL UNIQUE REFERENCES outbox (id),
+  outbox_id uuid NOT NULL UNIQUE,
   to_address text NOT NULL,
   subject text NOT NULL,
   body_text text NOT NULL,
   transport text NOT NULL CHECK (transport IN ('smtp', 'console')),
-  created_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz NOT NULL DEFAULT now(),
+  FOREIGN KEY (tenant_id, outbox_id) REFERENCES outbox (tenant_id, id)
 );
 
 -- CSP (and Trusted Types) violation reports from real browsers.

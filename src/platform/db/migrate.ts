@@ -81,7 +81,7 @@ export async function migrate(
 export class MigrationError extends Error {
   constructor(
     readonly migration: string,
-    readonly cause: Error,
+    override readonly cause: Error,
   ) {
     super(`migration ${migration} failed: ${cause.message}`);
   }

@@ -5,7 +5,9 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  * in their migrations add their interfaces here.
  */
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp the database fills in by default. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T = unknown> = ColumnType<T, T | string, T | string>;
 
@@ -19,7 +21,7 @@ export interface PlatformOperatorTable {
   phone: string;
   email: string;
   security_contact: string;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultedTimestamp;
 }
 
 export interface TenantLegal {
@@ -51,7 +53,7 @@ export interface TenantsTable {
   custom_host: string | null;
   sort_order: Generated<number>;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultedTimestamp;
 }
 
 export interface SessionsTable {
@@ -60,7 +62,7 @@ export interface SessionsTable {
   audience: 'salon' | 'staff' | 'operator';
   user_id: string;
   created_at: CreatedAt;
-  last_seen_at: Generated<Timestamp>;
+  last_seen_at: DefaultedTimestamp;
   idle_expires_at: Timestamp;
   absolute_expires_at: Timestamp;
   mfa_verified_at: Timestamp | null;

@@ -1,12 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import type { ApprovedScript } from '../http/script-inventory.ts';
 
 export interface LayoutProps {
   title: string;
   /** Heading shown in the top bar: the shop's name on shop pages, the platform's elsewhere. */
   brand: { name: string; href: string; sub?: string };
   stylesheetUrl: string;
-  scripts?: readonly ApprovedScript[];
   nav?: ComponentChildren;
   footer?: ComponentChildren;
   children: ComponentChildren;
@@ -25,9 +23,6 @@ export function Layout(props: LayoutProps) {
         {props.noindex !== false && <meta name="robots" content="noindex, nofollow" />}
         <meta name="referrer" content="no-referrer" />
         <link rel="stylesheet" href={props.stylesheetUrl} />
-        {(props.scripts ?? []).map((s) => (
-          <script key={s.id} src={s.url} integrity={s.sha384} crossorigin="anonymous" defer />
-        ))}
       </head>
       <body>
         <a class="skip-link" href="#main">

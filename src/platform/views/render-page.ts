@@ -18,9 +18,13 @@ export function scriptTag(script: ApprovedScript): string {
  * a template, a stored text or the raw-HTML hatch that smuggles a <script> (or an SVG/inline
  * handler wrapped in one) makes rendering fail closed instead of shipping it.
  */
-export function renderDocument(node: VNode, scripts: readonly ApprovedScript[]): string {
-  const html = `<!doctype html>${renderToString(node)}`;
+// biome-ignore lint/suspicious/noExplicitAny: a vnode's props type is its component's business
+export function renderDocument(node: VNode<any>, scripts: readonly ApprovedScript[]): string {
+  const body = renderToString(node);
   const allowed = new Set(scripts.map(scriptTag));
+  // The page's approved scripts are added here, from the inventory, and nowhere else.
+  const headEnd = body.indexOf('</head>');
+  const html = `<!doctype html>${headEnd < 0 ? body : body.slice(0, headEnd) + [...allowed].join('') + body.slice(headEnd)}`;
   const tags = html.match(/<script\b[^>]*>[\s\S]*?<\/script\s*>|<script\b[^>]*>/gi) ?? [];
   for (const tag of tags) {
     if (!allowed.has(tag)) throw new UninventoriedScriptError(tag);

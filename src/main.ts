@@ -1,0 +1,65 @@
+import { seedDemoPlatform } from './demo/seed-platform.ts';
+import { createPlatform, prepareDatabase } from './platform/boot.ts';
+import { ConfigError, loadConfig } from './platform/config/config.ts';
+import type { Database } from './platform/db/database.ts';
+import { openDatabaseFromConfig } from './platform/db/open-database.ts';
+import { buildApp } from './platform/http/app.ts';
+import { createLogger } from './platform/log/logger.ts';
+import { ROUTES } from './web/routes.ts';
+
+/**
+ * `npm start`: one web process. Boot fails fast and plainly — a bad variable or an unreachable
+ * database prints one line and exits non-zero, never a stack trace.
+ */
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Oroshi: configuration error — ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  let database: Database;
+  try {
+    database = await openDatabaseFromConfig(config, (err) => log.warn({ err }, 'database connection lost; the pool will reconnect'));
+    await prepareDatabase(database, config, log);
+  } catch (err) {
+    const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite under ${config.dataDir}`;
+    process.stderr.write(`Oroshi: cannot prepare the database at ${where}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (config.seedDemo) {
+    const { seeded } = await seedDemoPlatform(database);
+    if (seeded) log.info('demo platform seeded');
+  }
+  const platform = createPlatform(config, database, log);
+  const app = await buildApp(platform, ROUTES);
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (err) {
+    process.stderr.write(`Oroshi: cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  log.info({ url: config.BASE_URL, db: database.kind, boot_ms: Math.round(performance.now() - startedAt) }, 'Oroshi is ready');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    await app.close();
+    await database.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

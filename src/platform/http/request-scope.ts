@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../domains/shared/domain-error.ts';
+import type { Session, Tenant } from '../db/schema.ts';
+import { type TenantKey, type Tx, withRequestScope } from '../db/tenant-scope.ts';
+import type { Platform } from './platform.ts';
+
+/**
+ * Handlers reach the database only through these: the request's shop (from the route prefix the
+ * origin router chose) and session are looked up and the transaction is scoped in one round trip.
+ * Handlers return data; the reply is sent after the transaction commits.
+ */
+
+export interface ShopScope {
+  tx: Tx;
+  tenant: Tenant;
+  session: Session | null;
+}
+
+export interface PlatformScope {
+  tx: Tx;
+  session: Session | null;
+}
+
+export function sessionTokenHash(token: string | undefined): string | null {
+  if (!token || !/^[A-Za-z0-9_-]{32,128}$/.test(token)) return null;
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function tenantKeyOf(request: FastifyRequest): TenantKey {
+  const params = request.params as { shop?: string; host?: string };
+  if (params.shop !== undefined) return { slug: params.shop };
+  if (params.host !== undefined) return { host: params.host };
+  return null;
+}
+
+export async function inShop<T>(platform: Platform, request: FastifyRequest, fn: (scope: ShopScope) => Promise<T>): Promise<T> {
+  const key = tenantKeyOf(request);
+  if (!key) throw new NotFoundError();
+  // Malformed slugs and hosts are simply unknown shops.
+  const valid = 'slug' in key ? /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(key.slug) : /^[a-z0-9.-]{1,253}$/.test(key.host);
+  if (!valid) throw new NotFoundError();
+  return withRequestScope(platform.database, key, request.sessionTokenHash, async ({ tx, tenant, session }) => {
+    if (!tenant || tenant.status === 'closed') throw new NotFoundError('このショップは見つかりませんでした。');
+    request.tenantId = tenant.id;
+    return fn({ tx, tenant, session });
+  });
+}
+
+export function inPlatformRequest<T>(platform: Platform, request: FastifyRequest, fn: (scope: PlatformScope) => Promise<T>): Promise<T> {
+  return withRequestScope(platform.database, null, request.sessionTokenHash, ({ tx, session }) => fn({ tx, session }));
+}

@@ -1,0 +1,134 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.ts';
+import { JOB_SCHEMA } from './job-schema.ts';
+
+export type Job<T> = PgBoss.JobWithMetadata<T>;
+export type JobHandler<T> = (job: Job<T>) => Promise<void>;
+
+export interface WorkOptions {
+  /** Jobs of this queue run at most this many at a time in this process (default 1). */
+  concurrency?: number;
+  pollingIntervalSeconds?: number;
+  /** Queue policy, applied when the queue is created or updated by this call. */
+  retryLimit?: number;
+  /** Seconds before the first retry; doubles each retry when retryBackoff is on. */
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+}
+
+export interface JobQueueOptions {
+  database: Database;
+  log: Logger;
+  /** Run cron schedules in this process (default true). */
+  schedule?: boolean;
+  /** Run pg-boss maintenance (expire, archive, purge) in this process (default true). */
+  supervise?: boolean;
+  /** Default polling interval for workers, seconds (default 2, at least 0.5). */
+  pollingIntervalSeconds?: number;
+  /** How long stop() waits for running jobs before failing them back to the queue (default 10 s). */
+  stopTimeoutMs?: number;
+}
+
+export interface JobQueue {
+  readonly boss: PgBoss;
+  work<T extends object>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
+  send<T extends object>(name: string, data: T, options?: PgBoss.SendOptions): Promise<string | null>;
+  schedule<T extends object>(name: string, cron: string, data?: T, options?: PgBoss.ScheduleOptions & WorkOptions): Promise<void>;
+  stop(): Promise<void>;
+}
+
+// Retries: 5 attempts after the first, 5 s then doubling with jitter (pg-boss's backoff): ~5 min.
+const DEFAULT_RETRY = { retryLimit: 5, retryDelay: 5, retryBackoff: true } as const;
+
+/**
+ * pg-boss over the runtime connection. Its schema comes from installJobSchema (run with the
+ * migrations), so a serving process never runs DDL. On PGlite every pg-boss statement goes
+ * through the runtime queue, so it waits its turn behind open transactions instead of
+ * interleaving with them on the single session.
+ */
+export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue> {
+  const { database, log } = options;
+  let inFlight = 0;
+  let closed = false;
+  const db: PgBoss.Db = {
+    async executeSql(text, values) {
+      // A worker loop may still be finishing a poll after stop(); the database may be closing.
+      if (closed) return { rows: [] };
+      inFlight++;
+      try {
+        return await database.runtimeExec(text, values);
+      } finally {
+        inFlight--;
+      }
+    },
+  };
+  const boss = new PgBoss({
+    db,
+    schema: JOB_SCHEMA,
+    migrate: false,
+    schedule: options.schedule ?? true,
+    supervise: options.supervise ?? true,
+    pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+  });
+  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  await boss.start();
+
+  const ensureQueue = async (name: string, work: WorkOptions) => {
+    const policy = {
+      retryLimit: work.retryLimit,
+      retryDelay: work.retryDelay,
+      retryBackoff: work.retryBackoff,
+      expireInSeconds: work.expireInSeconds,
+    };
+    await boss.createQueue(name, { name, ...DEFAULT_RETRY, ...withoutUndefined(policy) });
+    // createQueue keeps an existing queue's policy; an explicit option here wins over it.
+    if (Object.values(policy).some((v) => v !== undefined)) await boss.updateQueue(name, { name, ...withoutUndefined(policy) });
+  };
+
+  const work = async <T extends object>(name: string, handler: JobHandler<T>, opts: WorkOptions = {}) => {
+    await ensureQueue(name, opts);
+    const workOptions = {
+      includeMetadata: true as const,
+      batchSize: 1,
+      ...(opts.pollingIntervalSeconds ? { pollingIntervalSeconds: opts.pollingIntervalSeconds } : {}),
+    };
+    for (let i = 0; i < Math.max(1, opts.concurrency ?? 1); i++) {
+      let workerId: string | undefined;
+      workerId = await boss.work<T>(name, workOptions, async ([job]) => {
+        if (!job) return;
+        try {
+          await handler(job);
+        } catch (err) {
+          log.warn({ err, queue: name, jobId: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit }, 'job failed');
+          throw err;
+        } finally {
+          // A worker that just found a job looks for the next one at once; only an idle one polls.
+          if (workerId) boss.notifyWorker(workerId);
+        }
+      });
+    }
+  };
+
+  return {
+    boss,
+    work,
+    send: (name, data, sendOptions = {}) => boss.send(name, data, sendOptions),
+    async schedule(name, cron, data, scheduleOptions = {}) {
+      await ensureQueue(name, scheduleOptions);
+      await boss.schedule(name, cron, data, scheduleOptions);
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, close: false, timeout: options.stopTimeoutMs ?? 10_000 });
+      // pg-boss completes a finished job without awaiting it; let those statements land.
+      for (let waited = 0; inFlight > 0 && waited < 5_000; waited += 20) await sleep(20);
+      closed = true;
+    },
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

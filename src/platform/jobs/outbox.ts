@@ -1,0 +1,152 @@
+import { CompiledQuery } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.ts';
+import { type Tx, withPlatform, withTenant } from '../db/tenant-scope.ts';
+import { maskPanLike } from '../log/redact.ts';
+import type { JobQueue, WorkOptions } from './job-queue.ts';
+import { JOB_SCHEMA, OUTBOX_QUEUE } from './job-schema.ts';
+
+/**
+ * The transactional outbox. A side effect (mail, PSP call, PDF) is decided inside a business
+ * transaction: the outbox row and its pg-boss job are written in that same transaction, so a
+ * rollback leaves neither and a commit leaves both. A worker delivers it after commit.
+ *
+ * Delivery is at-least-once. A crash after a handler's side effect but before the row is marked
+ * delivered runs the handler again (once per such crash), so every handler must be idempotent by
+ * outbox id: check for its own record of the effect first, and pass the id on as an idempotency
+ * key where the other side accepts one (PSP Idempotency-Key, mail Message-ID).
+ */
+
+export interface OutboxItem {
+  id: string;
+  tenantId: string | null;
+  kind: string;
+  payload: Record<string, unknown>;
+  /** Failed attempts before this one. */
+  attempts: number;
+}
+
+export interface OutboxContext {
+  database: Database;
+  log: Logger;
+}
+
+/** Runs outside any transaction; open your own scope with `withOutboxScope` when you need one. */
+export type OutboxHandler = (item: OutboxItem, ctx: OutboxContext) => Promise<void>;
+
+interface OutboxJobData {
+  outboxId: string;
+  tenantId: string | null;
+}
+
+const handlers = new Map<string, OutboxHandler>();
+
+/** Registers the handler of one outbox kind; returns a function that removes it. */
+export function registerOutboxHandler(kind: string, handler: OutboxHandler): () => void {
+  if (handlers.has(kind)) throw new Error(`outbox handler for ${kind} is already registered`);
+  handlers.set(kind, handler);
+  return () => {
+    if (handlers.get(kind) === handler) handlers.delete(kind);
+  };
+}
+
+// Never started: it only turns send() into pg-boss's insert statement, run on the caller's
+// transaction through the per-call `db` option.
+const jobWriter = new PgBoss({
+  schema: JOB_SCHEMA,
+  db: {
+    executeSql: () => Promise.reject(new Error('outbox jobs are written only through the open transaction')),
+  },
+});
+
+function onTransaction(tx: Tx): PgBoss.Db {
+  return {
+    executeSql: async (text, values) => {
+      const result = await tx.executeQuery(CompiledQuery.raw(text, values ?? []));
+      return { rows: result.rows as unknown[] };
+    },
+  };
+}
+
+/** Writes an outbox item and its job in the caller's transaction. Returns the outbox id. */
+export async function enqueueOutbox(
+  tx: Tx,
+  item: { kind: string; payload: Record<string, unknown>; tenantId: string | null },
+): Promise<string> {
+  const row = await tx
+    .insertInto('outbox')
+    .values({ tenant_id: item.tenantId, kind: item.kind, payload: JSON.stringify(item.payload) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const data: OutboxJobData = { outboxId: row.id, tenantId: item.tenantId };
+  const jobId = await jobWriter.send(OUTBOX_QUEUE.name, data, { db: onTransaction(tx) });
+  if (!jobId) throw new Error('outbox job was not created');
+  return row.id;
+}
+
+/** The scope an outbox item lives in: its shop, or the platform for tenant_id NULL. */
+export function withOutboxScope<T>(database: Database, tenantId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return tenantId === null ? withPlatform(database, fn) : withTenant(database, tenantId, fn);
+}
+
+export type DeliveryResult = 'delivered' | 'already_delivered' | 'missing';
+
+/**
+ * Delivers one outbox item: load (in its scope), run the handler outside any transaction, mark
+ * delivered. On failure the attempt and a short redacted error are recorded and the error is
+ * rethrown so pg-boss retries the job.
+ */
+export async function deliverOutboxItem(database: Database, data: OutboxJobData, log: Logger): Promise<DeliveryResult> {
+  const row = await withOutboxScope(database, data.tenantId, (tx) =>
+    tx.selectFrom('outbox').selectAll().where('id', '=', data.outboxId).executeTakeFirst(),
+  );
+  if (!row) {
+    // Written in the same transaction as its job, so this is a job pointing at the wrong scope.
+    log.error({ outboxId: data.outboxId, tenantId: data.tenantId }, 'outbox item not found in its scope');
+    return 'missing';
+  }
+  if (row.delivered_at) return 'already_delivered';
+  const item: OutboxItem = { id: row.id, tenantId: row.tenant_id, kind: row.kind, payload: row.payload, attempts: row.attempts };
+  try {
+    const handler = handlers.get(row.kind);
+    if (!handler) throw new Error(`no outbox handler for ${row.kind}`);
+    await handler(item, { database, log });
+  } catch (err) {
+    await withOutboxScope(database, data.tenantId, (tx) =>
+      tx
+        .updateTable('outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: outboxErrorText(err) }))
+        .where('id', '=', row.id)
+        .execute(),
+    );
+    throw err;
+  }
+  await withOutboxScope(database, data.tenantId, (tx) =>
+    tx
+      .updateTable('outbox')
+      .set({ delivered_at: new Date(), last_error: null })
+      .where('id', '=', row.id)
+      .where('delivered_at', 'is', null)
+      .execute(),
+  );
+  return 'delivered';
+}
+
+/** Starts delivering outbox items in this process. */
+export async function startOutboxWorker(
+  queue: JobQueue,
+  database: Database,
+  log: Logger,
+  options: Pick<WorkOptions, 'concurrency' | 'pollingIntervalSeconds' | 'retryDelay' | 'retryLimit'> = {},
+): Promise<void> {
+  await queue.work<OutboxJobData>(OUTBOX_QUEUE.name, async (job) => {
+    await deliverOutboxItem(database, job.data, log);
+  }, options);
+}
+
+// Stored for the operator console: short, no credentials in URLs, no card-number-like digits.
+export function outboxErrorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return maskPanLike(text.replace(/\/\/[^/\s@]+@/g, '//[redacted]@')).slice(0, 500);
+}

@@ -1,0 +1,65 @@
+import { ValidationError } from '../../domains/shared/domain-error.ts';
+import type { Tx } from '../db/tenant-scope.ts';
+import { enqueueOutbox, type OutboxHandler, registerOutboxHandler, withOutboxScope } from '../jobs/outbox.ts';
+import type { MailTransport } from './mail-transport.ts';
+
+export const MAIL_SEND = 'mail.send';
+
+export interface MailContent {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+const EMAIL = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+\.[^\s@<>,;:"()[\]\\]+$/;
+
+function checkMail(mail: MailContent): MailContent {
+  const errors: Record<string, string> = {};
+  if (mail.to.length > 254 || !EMAIL.test(mail.to)) errors.to = 'メールアドレスの形式が正しくありません。';
+  // A line break in a subject would be a header injection in a naive transport.
+  if (!mail.subject || mail.subject.length > 200 || /[\r\n]/.test(mail.subject)) errors.subject = '件名を1行200文字以内で入力してください。';
+  if (mail.text.length > 100_000) errors.text = '本文が長すぎます。';
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  return { to: mail.to, subject: mail.subject, text: mail.text };
+}
+
+/** Queues an email in the caller's transaction; it is sent after commit. Returns the outbox id. */
+export function queueMail(tx: Tx, mail: MailContent & { tenantId: string | null }): Promise<string> {
+  const content = checkMail(mail);
+  return enqueueOutbox(tx, { kind: MAIL_SEND, tenantId: mail.tenantId, payload: { ...content } });
+}
+
+/**
+ * Sends one queued email and records it in mail_messages (the operator console reads them there;
+ * with no SMTP it is the only place the mail exists). Idempotent by outbox id: an item already
+ * recorded is not sent again. A crash between sending and recording sends it once more, with
+ * the same Message-ID.
+ */
+export function mailSendHandler(transport: MailTransport): OutboxHandler {
+  return async (item, { database }) => {
+    const mail = checkMail(item.payload as unknown as MailContent);
+    const recorded = await withOutboxScope(database, item.tenantId, (tx) =>
+      tx.selectFrom('mail_messages').select('id').where('outbox_id', '=', item.id).executeTakeFirst(),
+    );
+    if (recorded) return;
+    await transport.send({ ...mail, messageId: `<${item.id}@${transport.domain}>` });
+    await withOutboxScope(database, item.tenantId, (tx) =>
+      tx
+        .insertInto('mail_messages')
+        .values({
+          tenant_id: item.tenantId,
+          outbox_id: item.id,
+          to_address: mail.to,
+          subject: mail.subject,
+          body_text: mail.text,
+          transport: transport.kind,
+        })
+        .onConflict((oc) => oc.column('outbox_id').doNothing())
+        .execute(),
+    );
+  };
+}
+
+export function registerMailHandler(transport: MailTransport): () => void {
+  return registerOutboxHandler(MAIL_SEND, mailSendHandler(transport));
+}

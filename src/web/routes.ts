@@ -1,0 +1,16 @@
+import type { RouteModule } from '../platform/http/app.ts';
+import { registerShopRoutes } from '../platform/http/shop-routes.ts';
+import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
+import { platformHomeRoutes } from './public/platform-home.routes.tsx';
+import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
+
+/** Every audience's routes, in one list: the composition root of the web layer. */
+export const ROUTES: readonly RouteModule[] = [
+  platformHomeRoutes,
+  platformCspReportRoutes,
+  (app, platform) =>
+    registerShopRoutes(app, platform, async (shopApp, p) => {
+      shopFrontRoutes(shopApp, p);
+      shopCspReportRoutes(shopApp, p);
+    }),
+];
