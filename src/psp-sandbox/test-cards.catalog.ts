@@ -5,9 +5,12 @@
  */
 export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners' | 'unionpay' | 'unknown';
 
-/** required: challenge always; supported: only when the merchant asks (`any`); not_supported: never;
- * lookup_error: authentication cannot start, the payment fails. */
-export type ThreeDSecureBehaviour = 'required' | 'supported' | 'not_supported' | 'lookup_error';
+/**
+ * required: challenged always; supported: challenged only when the merchant asks (`any`);
+ * not_supported: never challenged, the payment proceeds unauthenticated; lookup_error: authentication
+ * cannot start and the payment fails; lookup_error_if_requested: same, but only when 3DS is asked for.
+ */
+export type ThreeDSecureBehaviour = 'required' | 'supported' | 'not_supported' | 'lookup_error' | 'lookup_error_if_requested';
 
 export type IssuerDecision =
   | { approved: true }
@@ -65,7 +68,7 @@ export const TEST_CARDS: Readonly<Record<string, CatalogEntry>> = {
   '4000008260003178': { threeDSecure: 'required', decision: declined('insufficient_funds'), note: '3DS required, then declined: insufficient_funds' },
   '4000008400001280': { threeDSecure: 'lookup_error', note: '3DS required, authentication fails to start; payment fails' },
   '4000000000003055': { threeDSecure: 'supported', note: '3DS supported, not required; succeeds' },
-  '4000000000003097': { threeDSecure: 'lookup_error', note: '3DS supported; attempting it fails with a processing error' },
+  '4000000000003097': { threeDSecure: 'lookup_error_if_requested', note: '3DS supported; attempting it fails with a processing error' },
 };
 
 export function digitsOnly(input: string): string {
