@@ -138,7 +138,7 @@ export async function startOutboxWorker(
   queue: JobQueue,
   database: Database,
   log: Logger,
-  options: Pick<WorkOptions, 'concurrency' | 'pollingIntervalSeconds' | 'retryDelay' | 'retryLimit'> = {},
+  options: Pick<WorkOptions, 'concurrency' | 'pollingIntervalSeconds' | 'retryDelay' | 'retryLimit' | 'retryBackoff'> = {},
 ): Promise<void> {
   await queue.work<OutboxJobData>(OUTBOX_QUEUE.name, async (job) => {
     await deliverOutboxItem(database, job.data, log);
