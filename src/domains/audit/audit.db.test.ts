@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-database.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-scope.ts';
-import { type AuditEntry, appendAudit, auditHash, canonicalAuditJson, GENESIS_HASH, listAudit, verifyAuditChain } from './audit.service.ts';
+import { type AuditEntry, type AuditHashedFields, appendAudit, auditHash, canonicalAuditJson, GENESIS_HASH, listAudit, verifyAuditChain } from './audit.service.ts';
 
 let database: Database;
 let shopA: string;
@@ -77,10 +78,8 @@ describe('appendAudit', () => {
   it('cannot write into another chain: the row tenant comes from the scope only', async () => {
     await expect(
       withTenant(database, shopA, (tx) =>
-        tx
-          .insertInto('audit_log')
-          .values({ tenant_id: shopB, seq: 99, at: new Date(), actor_type: 'staff', action: 'x.y', result: 'success', detail: '{}', prev_hash: GENESIS_HASH, hash: GENESIS_HASH })
-          .execute(),
+        sql`INSERT INTO audit_log (tenant_id, seq, at, actor_type, action, result, prev_hash, hash)
+          VALUES (${shopB}, 99, now(), 'staff', 'x.y', 'success', ${GENESIS_HASH}, ${GENESIS_HASH})`.execute(tx),
       ),
     ).rejects.toThrow(/row-level security/);
   });
@@ -116,7 +115,7 @@ describe('appendAudit', () => {
 
 describe('canonicalAuditJson', () => {
   it('sorts keys at every level and writes the time with milliseconds', () => {
-    const fields = {
+    const fields: AuditHashedFields = {
       id: '00000000-0000-4000-8000-000000000001',
       tenant_id: null,
       seq: 3,
@@ -138,7 +137,7 @@ describe('canonicalAuditJson', () => {
     expect(json).toContain('"at":"2025-04-13T01:02:03.004Z"');
     expect(json).toContain('"detail":{"a":{"b":"日本","y":[2,{"c":0,"d":1}]},"z":1}');
     expect(auditHash(GENESIS_HASH, fields)).not.toBe(auditHash(GENESIS_HASH, { ...fields, seq: 4 }));
-    expect(auditHash(GENESIS_HASH, fields)).not.toBe(auditHash(GENESIS_HASH, { ...fields, tenant_id: 'x' } as typeof fields));
+    expect(auditHash(GENESIS_HASH, fields)).not.toBe(auditHash(GENESIS_HASH, { ...fields, tenant_id: 'x' }));
   });
 });
 
