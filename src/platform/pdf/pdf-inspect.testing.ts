@@ -74,3 +74,19 @@ export async function previewPdfIfRequested(pdf: Buffer, name: string): Promise<
   const dir = process.env['PDF_PREVIEW_DIR'];
   if (dir) await pdfToPngs(pdf, join(dir, name));
 }
+
+/**
+ * The first line containing `needle` and the `following` lines after it, joined by a space: a
+ * table row whose cells wrap comes out of `pdftotext -layout` as its first line plus
+ * continuation lines.
+ */
+export function textRow(text: string, needle: string, following = 1): string {
+  const lines = text.split('\n');
+  const index = lines.findIndex((line) => line.includes(needle));
+  if (index < 0) return '';
+  return lines
+    .slice(index, index + following + 1)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

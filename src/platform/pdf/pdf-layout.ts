@@ -427,11 +427,10 @@ function drawRow(
       doc.lineWidth(0.8).strokeColor(PDF_COLORS.text);
       doc.rect(x + (width - size) / 2, y + (height - size) / 2, size, size).stroke();
     } else {
-      const text = cells[i] ?? '';
-      const innerWidth = width - 2 * CELL_PADDING_X;
-      const textHeight = doc.heightOfString(text || ' ', { width: innerWidth });
-      doc.text(text, x + CELL_PADDING_X, y + (height - textHeight) / 2, {
-        width: innerWidth,
+      // Top-aligned: the first line of every cell shares one baseline, so a wrapped row still
+      // reads left to right (and extracts as one line of text).
+      doc.text(cells[i] ?? '', x + CELL_PADDING_X, y + CELL_PADDING_Y, {
+        width: width - 2 * CELL_PADDING_X,
         align: layout.aligns[i] ?? 'left',
       });
     }
