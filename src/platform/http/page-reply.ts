@@ -4,6 +4,7 @@ import type { VNode } from 'preact';
 // Any element: the page's root component decides its own props.
 // biome-ignore lint/suspicious/noExplicitAny: a vnode's props type is its component's business
 type AnyVNode = VNode<any>;
+
 import { renderDocument, UninventoriedScriptError } from '../views/render-page.ts';
 import type { Platform } from './platform.ts';
 import type { ApprovedScript, ScriptId } from './script-inventory.ts';
