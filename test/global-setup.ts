@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
 import { openPglite } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
-import type { TestProject } from 'vitest/node';
 
 /**
  * One migrated template database per test run; every test file clones it (test/test-database.ts).

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
+import { h } from 'preact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/chromium.ts';
 import { createTestApp } from '../../../test/test-app.ts';
 import { createTestDatabase } from '../../../test/test-database.ts';
 import { seedDemoPlatform } from '../../demo/seed-platform.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant-scope.ts';
 import type { RouteModule } from '../../platform/http/app.ts';
 import { registerShopRoutes } from '../../platform/http/shop-routes.ts';
-import { withTenant } from '../../platform/db/tenant-scope.ts';
-import { unsafeRawHtml } from '../../platform/views/raw-html.ts';
 import { Layout } from '../../platform/views/layout.tsx';
-import { h } from 'preact';
+import { unsafeRawHtml } from '../../platform/views/raw-html.ts';
 import { ROUTES } from '../routes.ts';
 
 let database: Database;

@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
-import type { Tenant } from '../../platform/db/schema.ts';
 import { LEGAL_FIELDS } from '../../domains/tenants/tenant-legal.ts';
+import type { Tenant } from '../../platform/db/schema.ts';
 import { ShopLayout } from './shop-layout.tsx';
 
 interface ShopPageProps {
