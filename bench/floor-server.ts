@@ -15,13 +15,13 @@ const config = loadConfig();
 const database = await openDatabaseFromConfig(config);
 const app = Fastify({ logger: false });
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function legalPage(tenant: { display_name: string; company_name: string; legal: Record<string, string> }): string {
   const rows = Object.entries(tenant.legal)
-    .map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`)
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
     .join('');
-  return `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${escape(tenant.display_name)}</title><link rel="stylesheet" href="/app.css"></head><body><header>${escape(tenant.display_name)}</header><main><h1>特定商取引法に基づく表記</h1><dl>${rows}</dl></main><footer>${escape(tenant.company_name)}</footer></body></html>`;
+  return `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${escapeHtml(tenant.display_name)}</title><link rel="stylesheet" href="/app.css"></head><body><header>${escapeHtml(tenant.display_name)}</header><main><h1>特定商取引法に基づく表記</h1><dl>${rows}</dl></main><footer>${escapeHtml(tenant.company_name)}</footer></body></html>`;
 }
 
 type TenantRow = { id: string; display_name: string; company_name: string; legal: Record<string, string> };

@@ -13,6 +13,8 @@ export function registerCheckoutSessionRoutes(api: ApiRouter, ctx: SandboxContex
   api.get('/v1/checkout/sessions/:id', ({ account, params, query }) => {
     const stored = ctx.store.session(account, params['id']!);
     expireIfDue(ctx, stored);
+    // After a restart on another origin, an open session's page is wherever this process serves it.
+    if (stored.object.status === 'open') stored.object.url = `${ctx.publicOrigin}/pay/${stored.object.id}`;
     return expandObject(ctx, account, stored.object, expandParam(query));
   });
 

@@ -22,8 +22,8 @@ export interface PageOptions {
 export function approvedScriptsFor(platform: Platform, page: string, ids: readonly ScriptId[]): ApprovedScript[] {
   return ids.map((id) => {
     const script = platform.scripts.get(id);
-    if (!script || !script.pages.includes(page)) throw new UninventoriedScriptError(`${id} on page ${page}`);
-    return script;
+    if (script?.pages.includes(page)) return script;
+    throw new UninventoriedScriptError(`${id} on page ${page}`);
   });
 }
 
