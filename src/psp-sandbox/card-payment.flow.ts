@@ -68,6 +68,8 @@ function wantsChallenge(stored: StoredSession, threeDSecure: string): boolean {
 
 export function submitCard(ctx: SandboxContext, stored: StoredSession, entry: CardEntry): PaymentStep {
   if (stored.object.status !== 'open') return { kind: 'closed' };
+  // A new card replaces any challenge left open for an earlier one.
+  for (const [id, pending] of ctx.store.data.challenges) if (pending.sessionId === stored.object.id) ctx.store.data.challenges.delete(id);
   const errors: Partial<Record<CardField, string>> = {};
   const profile = profileCard(entry.number);
   if (!profile) errors.number = 'カード番号が正しくありません';
