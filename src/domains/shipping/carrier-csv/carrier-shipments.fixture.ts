@@ -1,0 +1,93 @@
+// Shipments shared by the carrier CSV tests and their golden files.
+
+import type { CarrierShipment, CarrierShipper } from './carrier-shipment.ts';
+
+export const shipper: CarrierShipper = {
+  postalCode: '150-0002',
+  prefecture: '東京都',
+  addressLines: ['渋谷区渋谷2-1-1', 'オロシビル5F'],
+  name: '株式会社オロシ商事',
+  phone: '03-1234-5678',
+  yamato: { billingCustomerCode: '0312345678', freightManagementNumber: '01' },
+  sagawaCustomerCode: '123456789012',
+};
+
+export const shipments: CarrierShipment[] = [
+  {
+    orderNumber: 'A10001',
+    shipDate: '2025-03-10',
+    deliveryDate: '2025-03-12',
+    deliverySlot: '19-21',
+    consignee: {
+      postalCode: '１５０－０００１',
+      prefecture: '東京都',
+      addressLines: ['渋谷区神宮前1-2-3', '表参道ヒルズ〜本館 2F'],
+      company: 'ヘアサロン髙橋',
+      name: '髙橋 﨑子',
+      phone: '090-1234-5678',
+    },
+    shipper,
+    itemName: 'ヘアカラー剤 1剤 80g ×12',
+    count: 2,
+    paymentType: 'prepaid',
+    codAmount: null,
+    notes: '割れ物注意・天地無用',
+  },
+  {
+    orderNumber: 'A10002',
+    shipDate: '2025-03-10',
+    deliveryDate: null,
+    deliverySlot: 'am',
+    consignee: {
+      postalCode: '530-0001',
+      prefecture: '大阪府',
+      addressLines: ['大阪市北区梅田1-1-1', 'ABCビル,3F "west"'],
+      company: 'ｻﾛﾝ ﾄﾞ ﾊﾟﾘ',
+      department: '仕入れ担当',
+      name: '佐藤 花子',
+      phone: '06 1234 5678',
+    },
+    shipper,
+    itemName: 'プロフェッショナル シャンプー モイスト＆リペア 業務用詰替 1000ml ×6本セット',
+    count: 1,
+    paymentType: 'cod',
+    codAmount: 33_000,
+    codTaxAmount: 3_000,
+  },
+  {
+    orderNumber: 'A10003',
+    shipDate: '2025-03-10',
+    deliveryDate: null,
+    deliverySlot: null,
+    consignee: {
+      postalCode: '460-0008',
+      prefecture: '愛知県',
+      addressLines: ['名古屋市中区栄3-4-5'],
+      name: '𠮷田 花子',
+      phone: '052-123-4567',
+    },
+    shipper,
+    itemName: 'パーマ液',
+    count: 1,
+    paymentType: 'prepaid',
+    codAmount: null,
+  },
+  {
+    orderNumber: 'A10004',
+    shipDate: '2025-03-10',
+    deliveryDate: null,
+    deliverySlot: null,
+    consignee: {
+      postalCode: '812-0011',
+      prefecture: '福岡県',
+      addressLines: ['福岡市博多区博多駅前1-1-1'],
+      name: '田中 一郎',
+      phone: '092-123-456',
+    },
+    shipper,
+    itemName: 'シザー',
+    count: 1,
+    paymentType: 'prepaid',
+    codAmount: null,
+  },
+];
