@@ -9,14 +9,24 @@ import type { Database } from './database.ts';
  */
 
 /** Platform tables: no shop's data in them (sessions carry user ids, never shop data). */
-const PLATFORM_TABLES = new Set(['platform_operator', 'tenants', 'sessions', 'rate_limit_counters', 'schema_migrations']);
+const PLATFORM_TABLES = new Set(['platform_operator', 'tenants', 'sessions', 'rate_limit_counters', 'schema_migrations', 'auth_tokens']);
+/**
+ * A salon's own data and users' credentials: no tenant_id (one salon account serves many shops),
+ * but forced RLS scoped to the salon, its shops through memberships, or the user alone.
+ */
+const ACCOUNT_TABLES = new Set(['salon_accounts', 'salon_users', 'salon_locations', 'salon_certificates', 'user_credentials', 'mfa_totp', 'webauthn_credentials', 'mfa_recovery_codes']);
 /** Tables mixing platform rows (tenant_id NULL) with shop rows, under an IS NOT DISTINCT FROM policy. */
-const MIXED_TABLES = new Set(['audit_log', 'audit_heads', 'outbox', 'mail_messages', 'csp_reports']);
+const MIXED_TABLES = new Set(['audit_log', 'audit_heads', 'outbox', 'mail_messages', 'csp_reports', 'staff_users', 'staff_ip_allowlist']);
 /**
  * pg-boss 10 creates and drops a queue's partition through these two; they touch only its own
  * schema, which holds job ids and outbox ids, never shop data.
  */
-const ALLOWED_SECURITY_DEFINER = new Set<string>(['pgboss.create_queue', 'pgboss.delete_queue']);
+/**
+ * Policies on shop tables that do not test app.tenant_id, each reviewed: a salon reads its own
+ * memberships across shops and may insert only an application (status 'applied', undecided).
+ */
+const EXTRA_POLICIES = new Set(['memberships.salon_reads_own', 'memberships.salon_applies']);
+const ALLOWED_SECURITY_DEFINER = new Set<string>(['pgboss.create_queue', 'pgboss.delete_queue', 'public.auth_find_login']);
 
 let database: Database;
 beforeAll(async () => {
@@ -30,7 +40,7 @@ describe('row-level security catalog', () => {
   it('forces RLS with a tenant policy on every table that has tenant_id', async () => {
     const rows = await q<{ table: string; rls: boolean; forced: boolean; policies: string[] | null; nullable: boolean }>(`
       SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
-        (SELECT array_agg(coalesce(p.qual, '') || ' | ' || coalesce(p.with_check, '')) FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname) AS policies,
+        (SELECT array_agg(p.policyname || ' | ' || coalesce(p.qual, '') || ' | ' || coalesce(p.with_check, '')) FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname) AS policies,
         NOT a.attnotnull AS nullable
       FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')`);
@@ -41,6 +51,7 @@ describe('row-level security catalog', () => {
       if (!r.forced) out.push(`${r.table}: RLS not forced`);
       if (!r.policies?.length) out.push(`${r.table}: no policy`);
       for (const p of r.policies ?? []) {
+        if (EXTRA_POLICIES.has(`${r.table}.${p.split(' | ')[0]}`)) continue;
         if (!p.includes("current_setting('app.tenant_id'::text, true)")) out.push(`${r.table}: policy not on app.tenant_id: ${p}`);
         if (!/nullif\(current_setting\('app\.tenant_id'::text, true\), ''::text\)/i.test(p)) out.push(`${r.table}: policy without nullif: ${p}`);
       }
@@ -55,7 +66,17 @@ describe('row-level security catalog', () => {
       SELECT c.relname AS table FROM pg_class c
       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
         AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)`);
-    expect(rows.map((r) => r.table).filter((t) => !PLATFORM_TABLES.has(t))).toEqual([]);
+    expect(rows.map((r) => r.table).filter((t) => !PLATFORM_TABLES.has(t) && !ACCOUNT_TABLES.has(t))).toEqual([]);
+  });
+
+  it('forces RLS on every salon-account and credential table', async () => {
+    const rows = await q<{ table: string; rls: boolean; forced: boolean; policies: number }>(`
+      SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
+        (SELECT count(*) FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname)::int AS policies
+      FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'`);
+    const accountRows = rows.filter((r) => ACCOUNT_TABLES.has(r.table));
+    expect(accountRows).toHaveLength(ACCOUNT_TABLES.size);
+    expect(accountRows.filter((r) => !r.rls || !r.forced || r.policies === 0).map((r) => r.table)).toEqual([]);
   });
 
   it('keys between shop tables include tenant_id', async () => {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountsTables } from '../../domains/accounts/accounts.tables.ts';
 
 /**
  * Kysely's view of the tables. One interface per table, named after it; domains that add tables
@@ -70,6 +71,12 @@ export interface SessionsTable {
   revoked_reason: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** The salon account of a salon session (sets app.account_id). */
+  account_id: string | null;
+  /** The shop of a shop-staff session; NULL for salon and operator sessions. */
+  staff_tenant_id: string | null;
+  /** Last step-up re-authentication (password or second factor) in this session. */
+  step_up_at: Timestamp | null;
 }
 
 export interface RateLimitCountersTable {
@@ -148,7 +155,7 @@ export interface CspReportsTable {
   session_id: string | null;
 }
 
-export interface DB {
+export interface DB extends AccountsTables {
   platform_operator: PlatformOperatorTable;
   tenants: TenantsTable;
   sessions: SessionsTable;

@@ -57,18 +57,39 @@ async function inScope<T>(
   );
 }
 
-function beginAs(tenantLiteral: string): string {
-  return `${MULTI_STATEMENT}BEGIN;SELECT set_config('role', '${APP_ROLE}', true), set_config('app.tenant_id', ${tenantLiteral}, true)`;
+export interface ScopeIdentity {
+  tenantId?: string | null;
+  /** The signed-in user (salon user or staff): unlocks their own credentials and factors. */
+  principalId?: string | null;
+  /** The signed-in salon's account: unlocks the salon's own profile, users and locations. */
+  accountId?: string | null;
+  audience?: 'salon' | 'staff' | 'operator' | null;
+}
+
+const AUDIENCE = /^(salon|staff|operator)$/;
+
+function setupFor(identity: ScopeIdentity): string {
+  const value = (v: string | null | undefined, pattern: RegExp, what: string) => (v ? literal(v, pattern, what) : "''");
+  return `${MULTI_STATEMENT}BEGIN;SELECT set_config('role', '${APP_ROLE}', true),
+    set_config('app.tenant_id', ${value(identity.tenantId, UUID, 'tenant id')}, true),
+    set_config('app.principal_id', ${value(identity.principalId, UUID, 'principal id')}, true),
+    set_config('app.account_id', ${value(identity.accountId, UUID, 'account id')}, true),
+    set_config('app.audience', ${value(identity.audience, AUDIENCE, 'audience')}, true)`;
 }
 
 /** Run `fn` in one transaction scoped to one shop. */
 export async function withTenant<T>(database: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inScope(database, beginAs(literal(tenantId, UUID, 'tenant id')), (tx) => fn(tx));
+  return inScope(database, setupFor({ tenantId }), (tx) => fn(tx));
 }
 
 /** Run `fn` with no shop set: platform tables and platform rows only; every shop's rows are invisible. */
 export async function withPlatform<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inScope(database, beginAs("''"), (tx) => fn(tx));
+  return inScope(database, setupFor({}), (tx) => fn(tx));
+}
+
+/** Run `fn` as a given identity (jobs and flows that act for a known user or salon outside a request). */
+export async function withIdentity<T>(database: Database, identity: ScopeIdentity, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return inScope(database, setupFor(identity), (tx) => fn(tx));
 }
 
 export type TenantKey = { slug: string } | { host: string } | null;
@@ -97,6 +118,7 @@ function sessionFromJson(j: Record<string, unknown> | null): Session | null {
     absolute_expires_at: toDate(j.absolute_expires_at)!,
     mfa_verified_at: toDate(j.mfa_verified_at),
     revoked_at: toDate(j.revoked_at),
+    step_up_at: toDate(j.step_up_at),
   };
 }
 
@@ -122,7 +144,11 @@ export async function withRequestScope<T>(
       ? 'FALSE'
       : `s.token_hash = ${literal(sessionTokenHash, TOKEN_HASH, 'session token hash')} AND s.revoked_at IS NULL AND s.idle_expires_at > now() AND s.absolute_expires_at > now()`;
   const setupSql = `${MULTI_STATEMENT}BEGIN;SELECT set_config('role', '${APP_ROLE}', true);
-SELECT to_jsonb(t) AS tenant, to_jsonb(s) AS session, set_config('app.tenant_id', coalesce(t.id::text, ''), true) AS tenant_scope
+SELECT to_jsonb(t) AS tenant, to_jsonb(s) AS session,
+  set_config('app.tenant_id', coalesce(t.id::text, ''), true) AS tenant_scope,
+  set_config('app.principal_id', coalesce(s.user_id::text, ''), true) AS principal_scope,
+  set_config('app.account_id', coalesce(s.account_id::text, ''), true) AS account_scope,
+  set_config('app.audience', coalesce(s.audience, ''), true) AS audience_scope
 FROM (SELECT 1) AS one LEFT JOIN tenants t ON ${tenantJoin} LEFT JOIN sessions s ON ${sessionJoin}`;
   return inScope(database, setupSql, (tx, rows) => {
     const row = rows[0] ?? {};
