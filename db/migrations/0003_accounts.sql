@@ -12,9 +12,11 @@
 
 ALTER TABLE sessions
   ADD COLUMN account_id uuid,
-  ADD COLUMN staff_tenant_id uuid REFERENCES tenants (id),
+  -- The shop a session is bound to: a shop staff member's shop, or the shop origin a salon
+  -- session was handed off to. Revoking "every session of a shop" revokes these.
+  ADD COLUMN bound_tenant_id uuid REFERENCES tenants (id),
   ADD COLUMN step_up_at timestamptz;
-CREATE INDEX sessions_staff_tenant_idx ON sessions (staff_tenant_id) WHERE revoked_at IS NULL;
+CREATE INDEX sessions_bound_tenant_idx ON sessions (bound_tenant_id) WHERE revoked_at IS NULL;
 CREATE INDEX sessions_account_idx ON sessions (account_id) WHERE revoked_at IS NULL;
 
 

@@ -73,8 +73,8 @@ export interface SessionsTable {
   user_agent: string | null;
   /** The salon account of a salon session (sets app.account_id). */
   account_id: string | null;
-  /** The shop of a shop-staff session; NULL for salon and operator sessions. */
-  staff_tenant_id: string | null;
+  /** The shop a session is bound to: a shop staff member's shop, or the shop origin a salon session was handed off to. */
+  bound_tenant_id: string | null;
   /** Last step-up re-authentication (password or second factor) in this session. */
   step_up_at: Timestamp | null;
 }

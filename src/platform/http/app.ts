@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { VNode } from 'preact';
 import { DomainError } from '../../domains/shared/domain-error.ts';
@@ -55,6 +56,9 @@ export async function buildApp(platform: Platform, routes: readonly RouteModule[
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  // Uploads are parsed by the route (request.file()); such routes check CSRF themselves
+  // (config: { csrf: 'manual' }) from the form fields that precede the file.
+  await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 40, fieldSize: 64 * 1024, parts: 42 } });
 
   const csrfCookie = cookieName(config, 'csrf');
   const sessionCookie = cookieName(config, 'session');

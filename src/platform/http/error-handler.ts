@@ -4,6 +4,7 @@ import { DomainError, RateLimitedError } from '../../domains/shared/domain-error
 import { ScopeError } from '../db/tenant-scope.ts';
 import { ErrorPage } from '../views/error-page.tsx';
 import { UninventoriedScriptError } from '../views/render-page.ts';
+import { AuthRedirectError } from './auth-errors.ts';
 import { sendPage } from './page-reply.ts';
 import type { Platform } from './platform.ts';
 
@@ -87,6 +88,11 @@ export function sendError(platform: Platform, request: FastifyRequest, reply: Fa
 
 export function installErrorHandlers(platform: Platform, app: import('fastify').FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
+    if (error instanceof AuthRedirectError) {
+      if (!wantsJson(request)) return reply.redirect(error.location, 303);
+      const status = error.kind === 'sign-in' ? 401 : 403;
+      return reply.status(status).send({ error: { code: `${error.kind}_required`, message: error.message, location: error.location } });
+    }
     const mapped = mapError(error);
     if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof UninventoriedScriptError) {

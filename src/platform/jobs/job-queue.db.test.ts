@@ -144,6 +144,17 @@ describe('startJobQueue', () => {
     });
   });
 
+  it('registers a cron schedule with the timekeeper running as the runtime role', async () => {
+    const queue = await startJobQueue({ database, log, schedule: true, supervise: true, pollingIntervalSeconds: 0.5 });
+    try {
+      await queue.schedule('test-cron', '*/5 * * * *', { task: 'checkout-walk' }, { tz: 'Asia/Tokyo' });
+      const { rows } = await database.ownerExec(`SELECT cron, timezone, data FROM pgboss.schedule WHERE name = 'test-cron'`);
+      expect(rows).toEqual([{ cron: '*/5 * * * *', timezone: 'Asia/Tokyo', data: { task: 'checkout-walk' } }]);
+    } finally {
+      await queue.stop();
+    }
+  });
+
   it('stop() waits for a running job to finish', async () => {
     let finished = false;
     let id: string | null = null;
