@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/tenant-scope.ts';
 import type { AuditActorType, AuditResult, AuditRow } from '../../platform/db/schema.ts';
+import type { Tx } from '../../platform/db/tenant-scope.ts';
 
 /**
  * Append-only, hash-chained audit log: one chain per shop and one for the platform
