@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-database.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant-scope.ts';
-import { type JobQueue, startJobQueue } from './job-queue.ts';
+import { type JobQueue, jobDatabaseAdapter, startJobQueue } from './job-queue.ts';
 import { waitUntil } from './wait-until.testing.ts';
 
 const log = pino({ level: 'silent' });
@@ -142,6 +142,16 @@ describe('startJobQueue', () => {
       // PostgreSQL has a pool, so the send need not wait there.
       expect(events).toEqual(database.kind === 'pglite' ? ['transaction done', 'sent'] : ['sent', 'transaction done']);
     });
+  });
+
+  it('rolls back a failed multi-statement block so the next transaction gets a clean connection', async () => {
+    const adapter = jobDatabaseAdapter(database);
+    await expect(adapter.executeSql('BEGIN; SELECT 1; SELECT 1/0; COMMIT;', [])).rejects.toThrow(/division by zero/);
+    for (let i = 0; i < 3; i++) {
+      const rows = await withTenant(database, shop, (tx) => tx.selectFrom('outbox').select('id').execute());
+      expect(rows).toEqual([]);
+    }
+    expect((await adapter.executeSql('SELECT 41 + 1 AS answer', [])).rows).toEqual([{ answer: 42 }]);
   });
 
   it('registers a cron schedule with the timekeeper running as the runtime role', async () => {

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Database } from '../db/database.ts';
+import { type Database, MULTI_STATEMENT } from '../db/database.ts';
 import { JOB_SCHEMA } from './job-schema.ts';
 
 export type Job<T> = PgBoss.JobWithMetadata<T>;
@@ -47,19 +48,21 @@ const DEFAULT_RETRY = { retryLimit: 5, retryDelay: 5, retryBackoff: true } as co
  * pg-boss over the runtime connection. Its schema comes from installJobSchema (run with the
  * migrations), so a serving process never runs DDL. On PGlite every pg-boss statement goes
  * through the runtime queue, so it waits its turn behind open transactions instead of
- * interleaving with them on the single session.
+ * interleaving with them on the single session. (There it runs as PGlite's session user: the
+ * embedded mode has no role boundary; on PostgreSQL it runs as the runtime role.)
  */
 export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue> {
   const { database, log } = options;
   let inFlight = 0;
   let closed = false;
+  const runtime = jobDatabaseAdapter(database);
   const db: PgBoss.Db = {
     async executeSql(text, values) {
       // A worker loop may still be finishing a poll after stop(); the database may be closing.
       if (closed) return { rows: [] };
       inFlight++;
       try {
-        return await database.runtimeExec(text, values);
+        return await runtime.executeSql(text, values);
       } finally {
         inFlight--;
       }
@@ -126,6 +129,29 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
       for (let waited = 0; inFlight > 0 && waited < 5_000; waited += 20) await sleep(20);
       closed = true;
     },
+  };
+}
+
+/**
+ * pg-boss's statements on the runtime connection queue (on PGlite that is the one session, so
+ * they wait behind open transactions). pg-boss sends some blocks as one parameterless
+ * `BEGIN; …; COMMIT;` string; if a statement in it fails, the session stays in an aborted
+ * transaction, and the next request to get that connection would fail. The block is rolled back
+ * on the same connection before it is handed back.
+ */
+export function jobDatabaseAdapter(database: Database): PgBoss.Db {
+  return {
+    executeSql: (text, values) =>
+      database.db.connection().execute(async (conn) => {
+        const multi = !values?.length;
+        try {
+          const result = await conn.executeQuery(CompiledQuery.raw(multi ? MULTI_STATEMENT + text : text, values ?? []));
+          return { rows: result.rows as unknown[] };
+        } catch (err) {
+          if (multi) await conn.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => undefined);
+          throw err;
+        }
+      }),
   };
 }
 
