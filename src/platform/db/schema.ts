@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from '../../domains/accounts/accounts.tables.ts';
+import type { CatalogTables } from '../../domains/catalog/catalog.tables.ts';
 
 /**
  * Kysely's view of the tables. One interface per table, named after it; domains that add tables
@@ -155,7 +156,7 @@ export interface CspReportsTable {
   session_id: string | null;
 }
 
-export interface DB extends AccountsTables {
+export interface DB extends AccountsTables, CatalogTables {
   platform_operator: PlatformOperatorTable;
   tenants: TenantsTable;
   sessions: SessionsTable;
