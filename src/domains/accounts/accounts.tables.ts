@@ -225,3 +225,8 @@ export interface AccountsTables {
   auth_tokens: AuthTokensTable;
   staff_ip_allowlist: StaffIpAllowlistTable;
 }
+
+/** Column added by db/migrations/0005_salon_verification_reminders.sql (merged into the table type above). */
+export interface SalonAccountsTable {
+  verification_reminded_at: Timestamp | null;
+}
