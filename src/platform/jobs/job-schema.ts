@@ -45,9 +45,19 @@ function grantsSql(schema: string): string {
 }
 
 // pg-boss sends parameterless multi-statement strings (its locked BEGIN … COMMIT blocks); the
-// owner session runs those with the simple-query protocol already.
+// owner session runs those with the simple-query protocol already. A failed block would leave
+// the session (PGlite's only one) inside an aborted transaction, so it is rolled back here.
 function bossDb(exec: SqlExec): PgBoss.Db {
-  return { executeSql: (text, values) => exec(text, values) };
+  return {
+    executeSql: async (text, values) => {
+      try {
+        return await exec(text, values);
+      } catch (err) {
+        await exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    },
+  };
 }
 
 /**
