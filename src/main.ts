@@ -1,5 +1,5 @@
 import { seedDemoPlatform } from './demo/seed-platform.ts';
-import { createPlatform, prepareDatabase } from './platform/boot.ts';
+import { createPlatform, prepareDatabase, startBackgroundWork } from './platform/boot.ts';
 import { ConfigError, loadConfig } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabaseFromConfig } from './platform/db/open-database.ts';
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Oroshi: cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  const background = await startBackgroundWork(platform);
   log.info({ url: config.BASE_URL, db: database.kind, boot_ms: Math.round(performance.now() - startedAt) }, 'Oroshi is ready');
 
   let stopping = false;
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     await app.close();
+    await background.stop();
     await database.close();
     clearTimeout(force);
     process.exit(0);
