@@ -7,7 +7,9 @@ import { ClosedShopFrontPage, LegalPage } from './shop-front.view.tsx';
 export function shopFrontRoutes(app: FastifyInstance, platform: Platform) {
   app.get('/', async (request, reply) => {
     const { tenant } = await inShop(platform, request, async (scope) => scope);
-    return reply.page(<ClosedShopFrontPage tenant={tenant} base={request.shopBase} stylesheetUrl={platform.assets.url('css/app.css')} />, {
+    const platformOrigin = platform.config.pathTenants ? '' : platform.config.baseOrigin;
+    const signInUrl = `${platformOrigin}/account/sign-in?shop=${encodeURIComponent(tenant.slug)}`;
+    return reply.page(<ClosedShopFrontPage tenant={tenant} base={request.shopBase} signInUrl={signInUrl} stylesheetUrl={platform.assets.url('css/app.css')} />, {
       page: 'shop-front',
     });
   });

@@ -9,8 +9,13 @@ interface ShopPageProps {
   stylesheetUrl: string;
 }
 
+interface ClosedShopFrontProps extends ShopPageProps {
+  /** The platform's one sign-in page, which hands the session back to this shop's origin. */
+  signInUrl: string;
+}
+
 /** What anyone sees of a members-only shop: its name, how to join, and its legal page. */
-export function ClosedShopFrontPage(props: ShopPageProps) {
+export function ClosedShopFrontPage(props: ClosedShopFrontProps) {
   const suspended = props.tenant.status === 'suspended';
   return (
     <ShopLayout tenant={props.tenant} base={props.base} title="会員ログイン" stylesheetUrl={props.stylesheetUrl}>
@@ -23,6 +28,11 @@ export function ClosedShopFrontPage(props: ShopPageProps) {
         <h2>会員のサロン様へ</h2>
         <p>商品・価格・在庫は、このショップの承認を受けたサロン様だけがご覧いただけます。</p>
         <p class="muted">Oroshi のサロンアカウントでサインインし、このショップへの会員申請を行ってください。</p>
+        <p>
+          <a class="button" href={props.signInUrl}>
+            サインイン / 会員申請
+          </a>
+        </p>
       </section>
     </ShopLayout>
   );
