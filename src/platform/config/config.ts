@@ -43,6 +43,16 @@ const configSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters (32 bytes)')
     .optional(),
+  // Read only by `npm run secrets:rotate`: the key to re-encrypt every secret under.
+  NEW_SECRETS_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters (32 bytes)')
+    .optional(),
+  // Ed25519 key that signs audit chain heads written outside the database (PEM or base64 PKCS#8);
+  // unset: generated into DATA_DIR/audit-signing.key. See domains/audit/audit-anchor.ts.
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  // Where the signed anchors (anchors.jsonl) go; unset: DATA_DIR/audit-anchors.
+  AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
   SEED_DEMO: booleanFromEnv.optional(),
   JOBS_ENABLED: booleanFromEnv.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
