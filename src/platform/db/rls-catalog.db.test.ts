@@ -22,7 +22,8 @@ const MIXED_TABLES = new Set(['audit_log', 'audit_heads', 'outbox', 'mail_messag
  * schema, which holds job ids and outbox ids, never shop data.
  */
 /**
- * Policies on shop tables that do not test app.tenant_id, each reviewed: a salon reads its own
+ * (RESTRICTIVE policies can only narrow what the tenant policy allows and are not checked here.)
+ * Permissive policies on shop tables that do not test app.tenant_id, each reviewed: a salon reads its own
  * memberships across shops and may insert only an application (status 'applied', undecided).
  */
 const EXTRA_POLICIES = new Set(['memberships.salon_reads_own', 'memberships.salon_applies']);
@@ -40,7 +41,7 @@ describe('row-level security catalog', () => {
   it('forces RLS with a tenant policy on every table that has tenant_id', async () => {
     const rows = await q<{ table: string; rls: boolean; forced: boolean; policies: string[] | null; nullable: boolean }>(`
       SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
-        (SELECT array_agg(p.policyname || ' | ' || coalesce(p.qual, '') || ' | ' || coalesce(p.with_check, '')) FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname) AS policies,
+        (SELECT array_agg(p.policyname || ' | ' || coalesce(p.qual, '') || ' | ' || coalesce(p.with_check, '')) FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname AND p.permissive = 'PERMISSIVE') AS policies,
         NOT a.attnotnull AS nullable
       FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')`);

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from '../../domains/accounts/accounts.tables.ts';
 import type { CatalogTables } from '../../domains/catalog/catalog.tables.ts';
+import type { OrdersTables } from '../../domains/orders/orders.tables.ts';
+import type { CustomerImportTables } from '../../domains/customers-import/customer-import.tables.ts';
 
 /**
  * Kysely's view of the tables. One interface per table, named after it; domains that add tables
@@ -156,7 +158,7 @@ export interface CspReportsTable {
   session_id: string | null;
 }
 
-export interface DB extends AccountsTables, CatalogTables {
+export interface DB extends AccountsTables, CatalogTables, CustomerImportTables {
   platform_operator: PlatformOperatorTable;
   tenants: TenantsTable;
   sessions: SessionsTable;
