@@ -16,7 +16,7 @@ const PLATFORM_TABLES = new Set(['platform_operator', 'tenants', 'sessions', 'ra
  */
 const ACCOUNT_TABLES = new Set(['salon_accounts', 'salon_users', 'salon_locations', 'salon_certificates', 'user_credentials', 'mfa_totp', 'webauthn_credentials', 'mfa_recovery_codes']);
 /** Tables mixing platform rows (tenant_id NULL) with shop rows, under an IS NOT DISTINCT FROM policy. */
-const MIXED_TABLES = new Set(['audit_log', 'audit_heads', 'outbox', 'mail_messages', 'csp_reports', 'staff_users', 'staff_ip_allowlist']);
+const MIXED_TABLES = new Set(['audit_log', 'audit_heads', 'outbox', 'mail_messages', 'csp_reports', 'staff_users', 'staff_ip_allowlist', 'card_kill_switches', 'card_kill_switch_history']);
 /**
  * pg-boss 10 creates and drops a queue's partition through these two; they touch only its own
  * schema, which holds job ids and outbox ids, never shop data.

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { AccountsTables } from '../../domains/accounts/accounts.tables.ts';
 import type { CatalogTables } from '../../domains/catalog/catalog.tables.ts';
 import type { OrdersTables } from '../../domains/orders/orders.tables.ts';
+import type { PaymentsTables } from '../../domains/payments/payments.tables.ts';
 import type { CustomerImportTables } from '../../domains/customers-import/customer-import.tables.ts';
 
 /**
