@@ -1,5 +1,6 @@
 import type { RouteModule } from '../platform/http/app.ts';
 import { registerShopRoutes } from '../platform/http/shop-routes.ts';
+import { adminConsoleRoutes } from './admin/admin.routes.ts';
 import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
 import { platformHomeRoutes } from './public/platform-home.routes.tsx';
 import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
@@ -8,6 +9,7 @@ import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
 export const ROUTES: readonly RouteModule[] = [
   platformHomeRoutes,
   platformCspReportRoutes,
+  adminConsoleRoutes,
   (app, platform) =>
     registerShopRoutes(app, platform, async (shopApp, p) => {
       shopFrontRoutes(shopApp, p);
