@@ -80,24 +80,27 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
     },
   };
   const db = new Kysely<DB>({ dialect: new PGliteDialect(facade as unknown as PGlite) });
+  const pgliteExec = async (text: string, values?: unknown[]): Promise<QueryResultRows> => {
+    if (values?.length) return (await pglite.query(text, values)) as QueryResultRows;
+    const results = await pglite.exec(text);
+    return (results[results.length - 1] ?? { rows: [] }) as QueryResultRows;
+  };
+  // Holding Kysely's connection is holding the one session. A failed multi-statement string may
+  // leave it inside an aborted transaction: roll back before letting the next caller in.
   const viaQueue = (text: string, values?: unknown[]) =>
     db.connection().execute(async () => {
-      if (values?.length) return (await pglite.query(text, values)) as QueryResultRows;
-      const results = await pglite.exec(text);
-      return (results[results.length - 1] ?? { rows: [] }) as QueryResultRows;
+      try {
+        return await pgliteExec(text, values);
+      } catch (err) {
+        await pglite.exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
     });
   return {
     kind: 'pglite',
     db,
     ownerExec: viaQueue,
-    ownerSession: (fn) =>
-      db.connection().execute(() =>
-        fn(async (text, values) => {
-          if (values?.length) return (await pglite.query(text, values)) as QueryResultRows;
-          const results = await pglite.exec(text);
-          return (results[results.length - 1] ?? { rows: [] }) as QueryResultRows;
-        }),
-      ),
+    ownerSession: (fn) => db.connection().execute(() => fn(pgliteExec)),
     runtimeExec: viaQueue,
     dumpDataDir: () => db.connection().execute(() => pglite.dumpDataDir('gzip')),
     async close() {
@@ -107,23 +110,43 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
   };
 }
 
+/** pg returns an array of results for a multi-statement string; callers want the last one. */
+function lastResult(result: unknown): pg.QueryResult {
+  return (Array.isArray(result) ? result[result.length - 1] : result) as pg.QueryResult;
+}
+
 /** A pg pool whose clients return the last result of a multi-statement string, as Kysely expects one. */
 function lastResultPool(pool: pg.Pool) {
   return {
     async connect() {
       const client = await pool.connect();
       return {
-        async query(text: string, values: unknown[]) {
-          const result = (await client.query(text, values.length ? values : undefined)) as unknown;
-          return Array.isArray(result) ? result[result.length - 1] : result;
-        },
-        release(destroy?: boolean) {
-          client.release(destroy);
-        },
+        query: async (text: string, values: unknown[]) => lastResult(await client.query(text, values.length ? values : undefined)),
+        release: (destroy?: boolean) => client.release(destroy),
       };
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * Runs raw SQL on one client of `pool`. A failed multi-statement string (`BEGIN; …; COMMIT`)
+ * leaves that client inside an aborted transaction, so it is rolled back before the client goes
+ * back to the pool (or destroyed if even that fails).
+ */
+async function execOn(pool: pg.Pool, text: string, values?: unknown[]): Promise<QueryResultRows> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    return { rows: lastResult(await client.query(text, values?.length ? values : undefined)).rows ?? [] };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }
 
 export function appRoleUrl(ownerUrl: string, password?: string): string {
@@ -155,33 +178,26 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   runtimePool.on('error', (err) => options.onPoolError?.(err));
   let ownerPool: pg.Pool | undefined;
   const owner = () => {
-    ownerPool ??= new pg.Pool({ connectionString: options.ownerUrl, max: 2, application_name: 'oroshi-owner' });
-    ownerPool.on('error', (err) => options.onPoolError?.(err));
+    if (!ownerPool) {
+      ownerPool = new pg.Pool({ connectionString: options.ownerUrl, max: 2, application_name: 'oroshi-owner' });
+      ownerPool.on('error', (err) => options.onPoolError?.(err));
+    }
     return ownerPool;
   };
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: lastResultPool(runtimePool) as unknown as pg.Pool }) });
-  const run = async (pool: pg.Pool, text: string, values?: unknown[]) => {
-    const result = (await pool.query(text, values?.length ? values : undefined)) as unknown;
-    const last = Array.isArray(result) ? result[result.length - 1] : result;
-    return { rows: (last as pg.QueryResult).rows ?? [] } as QueryResultRows;
-  };
   return {
     kind: 'postgres',
     db,
-    ownerExec: (text, values) => run(owner(), text, values),
+    ownerExec: (text, values) => execOn(owner(), text, values),
     async ownerSession(fn) {
       const client = await owner().connect();
       try {
-        return await fn(async (text, values) => {
-          const result = (await client.query(text, values?.length ? values : undefined)) as unknown;
-          const last = Array.isArray(result) ? result[result.length - 1] : result;
-          return { rows: (last as pg.QueryResult).rows ?? [] } as QueryResultRows;
-        });
+        return await fn(async (text, values) => ({ rows: lastResult(await client.query(text, values?.length ? values : undefined)).rows ?? [] }));
       } finally {
         client.release();
       }
     },
-    runtimeExec: (text, values) => run(runtimePool, text, values),
+    runtimeExec: (text, values) => execOn(runtimePool, text, values),
     async close() {
       await db.destroy();
       if (ownerPool) await ownerPool.end();
