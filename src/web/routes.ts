@@ -1,18 +1,27 @@
 import type { RouteModule } from '../platform/http/app.ts';
 import { registerShopRoutes } from '../platform/http/shop-routes.ts';
+import { accountAuthRoutes } from './account/auth/account-auth.routes.ts';
+import { staffAuthRoutes } from './admin/auth/staff-auth.routes.ts';
+import { accountRoutes } from './account/account.routes.tsx';
 import { adminConsoleRoutes } from './admin/admin.routes.ts';
 import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
 import { platformHomeRoutes } from './public/platform-home.routes.tsx';
+import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
+import { catalogRoutes } from './storefront/catalog.routes.tsx';
 import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
 
 /** Every audience's routes, in one list: the composition root of the web layer. */
 export const ROUTES: readonly RouteModule[] = [
   platformHomeRoutes,
   platformCspReportRoutes,
+  accountAuthRoutes,
+  staffAuthRoutes,
   adminConsoleRoutes,
   (app, platform) =>
     registerShopRoutes(app, platform, async (shopApp, p) => {
       shopFrontRoutes(shopApp, p);
+      sessionHandoffRoutes(shopApp, p);
+      catalogRoutes(shopApp, p);
       shopCspReportRoutes(shopApp, p);
     }),
 ];
