@@ -159,7 +159,7 @@ export interface CspReportsTable {
   session_id: string | null;
 }
 
-export interface DB extends AccountsTables, CatalogTables, CustomerImportTables {
+export interface DB extends AccountsTables, CatalogTables, CustomerImportTables, OrdersTables, PaymentsTables {
   platform_operator: PlatformOperatorTable;
   tenants: TenantsTable;
   sessions: SessionsTable;
