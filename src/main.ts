@@ -1,5 +1,6 @@
-import { seedDemoPlatform } from './demo/seed-platform.ts';
-import { createPlatform, prepareDatabase, startBackgroundWork } from './platform/boot.ts';
+import { startBackgroundWork } from './background/jobs.ts';
+import { seedDemo } from './demo/seed-demo.ts';
+import { createPlatform, prepareDatabase } from './platform/boot.ts';
 import { ConfigError, loadConfig } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabaseFromConfig } from './platform/db/open-database.ts';
@@ -33,11 +34,8 @@ async function main(): Promise<void> {
     process.stderr.write(`Oroshi: cannot prepare the database at ${where}: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  if (config.seedDemo) {
-    const { seeded } = await seedDemoPlatform(database);
-    if (seeded) log.info('demo platform seeded');
-  }
   const platform = createPlatform(config, database, log);
+  if (config.seedDemo) await seedDemo(database, platform.secrets, log);
   const app = await buildApp(platform, ROUTES);
   try {
     await app.listen({ port: config.PORT, host: config.HOST });

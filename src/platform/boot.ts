@@ -8,10 +8,6 @@ import { CsrfTokens } from './http/csrf.ts';
 import type { Platform } from './http/platform.ts';
 import { loadApprovedScripts } from './http/script-inventory.ts';
 import { StaticAssets } from './http/static-assets.ts';
-import { type JobQueue, startJobQueue } from './jobs/job-queue.ts';
-import { startOutboxWorker } from './jobs/outbox.ts';
-import { createMailTransport } from './mail/mail-transport.ts';
-import { registerMailHandler } from './mail/mail.ts';
 
 /** Migrations (and the job schema) on the owner connection, then the runtime-role safety check. */
 export async function prepareDatabase(database: Database, config: Config, log: Logger): Promise<void> {
@@ -30,23 +26,4 @@ export function createPlatform(config: Config, database: Database, log: Logger, 
     log.fatal({ event: 'security.script_inventory_mismatch', problem }, 'inventoried script refused');
   }
   return { config, database, log, assets, scripts: approved, csrf: new CsrfTokens(secrets.derive('csrf')), secrets };
-}
-
-export interface BackgroundWork {
-  queue: JobQueue | null;
-  stop(): Promise<void>;
-}
-
-/**
- * Jobs in this process: the outbox (mail and every other side effect decided in a transaction).
- * Any number of processes may run them; pg-boss hands each job to one. JOBS_ENABLED=false keeps a
- * process web-only.
- */
-export async function startBackgroundWork(platform: Platform): Promise<BackgroundWork> {
-  const { config, database, log } = platform;
-  registerMailHandler(createMailTransport({ SMTP_URL: config.SMTP_URL, MAIL_FROM: config.MAIL_FROM }));
-  if (!config.JOBS_ENABLED) return { queue: null, stop: async () => undefined };
-  const queue = await startJobQueue({ database, log });
-  await startOutboxWorker(queue, database, log);
-  return { queue, stop: () => queue.stop() };
 }

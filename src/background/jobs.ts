@@ -1,0 +1,29 @@
+import { startAuditAnchoring } from '../domains/audit/audit-anchor.job.ts';
+import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
+import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
+import type { Platform } from '../platform/http/platform.ts';
+import { type JobQueue, startJobQueue } from '../platform/jobs/job-queue.ts';
+import { startOutboxWorker } from '../platform/jobs/outbox.ts';
+import { createMailTransport } from '../platform/mail/mail-transport.ts';
+import { registerMailHandler } from '../platform/mail/mail.ts';
+
+/**
+ * The composition root of background work, as src/web/routes.ts is for the web: every job and
+ * schedule this process runs. Any number of processes may run them; pg-boss hands each job (and
+ * each cron tick) to one. JOBS_ENABLED=false keeps a process web-only.
+ */
+export interface BackgroundWork {
+  queue: JobQueue | null;
+  stop(): Promise<void>;
+}
+
+export async function startBackgroundWork(platform: Platform): Promise<BackgroundWork> {
+  const { config, database, log } = platform;
+  // Handlers are registered in every process: a web-only process still enqueues.
+  registerMailHandler(createMailTransport({ SMTP_URL: config.SMTP_URL, MAIL_FROM: config.MAIL_FROM }));
+  if (!config.JOBS_ENABLED) return { queue: null, stop: async () => undefined };
+  const queue = await startJobQueue({ database, log });
+  await startOutboxWorker(queue, database, log);
+  await startAuditAnchoring(queue, { database, log, signingKey: loadAuditSigningKey(config), anchorDir: anchorDirFromConfig(config) });
+  return { queue, stop: () => queue.stop() };
+}
