@@ -5,6 +5,7 @@ import { SecretsKey } from '../config/secrets.ts';
 import type { Database } from '../db/database.ts';
 import { withIdentity } from '../db/tenant-scope.ts';
 import { rotateSecrets, SecretRotationError } from './rotate-secrets.ts';
+import { ENCRYPTED_COLUMNS } from './rotate-secrets.registry.ts';
 import { SecretBox } from './secret-box.ts';
 
 let database: Database;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   // Written the way the app writes them: each user's row in that user's own scope.
   for (const user of users) {
     await withIdentity(database, { principalId: user }, (tx) =>
-      tx.insertInto('mfa_totp').values({ user_id: user, secret_encrypted: box.seal(seedFor(user), user), confirmed_at: new Date() }).execute(),
+      tx.insertInto('mfa_totp').values({ user_id: user, secret_encrypted: box.seal(seedFor(user), `mfa_totp:${user}`), confirmed_at: new Date() }).execute(),
     );
   }
 });
@@ -34,7 +35,7 @@ describe('rotateSecrets', () => {
   it('refuses to rotate while one envelope does not open, and changes nothing', async () => {
     const intruder = randomUUID();
     // Sealed for another row: swapping ciphertexts between users must not survive a rotation.
-    const swapped = new SecretBox(oldKey).seal('STOLEN', users[0]!);
+    const swapped = new SecretBox(oldKey).seal('STOLEN', `mfa_totp:${users[0]!}`);
     await database.ownerExec('INSERT INTO mfa_totp (user_id, secret_encrypted) VALUES ($1, $2)', [intruder, swapped]);
     const before = await envelopes();
     await expect(rotateSecrets(database, { from: oldKey, to: newKey })).rejects.toThrow(SecretRotationError);
@@ -54,8 +55,8 @@ describe('rotateSecrets', () => {
         tx.selectFrom('mfa_totp').select('secret_encrypted').executeTakeFirstOrThrow(),
       );
       expect(newBox.isCurrent(row.secret_encrypted)).toBe(true);
-      expect(newBox.open(row.secret_encrypted, user)).toBe(seedFor(user));
-      expect(() => oldBox.open(row.secret_encrypted, user)).toThrow();
+      expect(newBox.open(row.secret_encrypted, `mfa_totp:${user}`)).toBe(seedFor(user));
+      expect(() => oldBox.open(row.secret_encrypted, `mfa_totp:${user}`)).toThrow();
     }
   });
 
@@ -69,11 +70,11 @@ describe('rotateSecrets', () => {
   it('finishes a half-done rotation: rows still under the old key are rotated, the rest skipped', async () => {
     const late = randomUUID();
     await withIdentity(database, { principalId: late }, (tx) =>
-      tx.insertInto('mfa_totp').values({ user_id: late, secret_encrypted: new SecretBox(oldKey).seal('LATE', late) }).execute(),
+      tx.insertInto('mfa_totp').values({ user_id: late, secret_encrypted: new SecretBox(oldKey).seal('LATE', `mfa_totp:${late}`) }).execute(),
     );
     const report = await rotateSecrets(database, { from: oldKey, to: newKey });
     expect(report.columns[0]).toMatchObject({ rotated: 1, alreadyCurrent: 3 });
-    expect(new SecretBox(newKey).open((await envelopes()).get(late)!, late)).toBe('LATE');
+    expect(new SecretBox(newKey).open((await envelopes()).get(late)!, `mfa_totp:${late}`)).toBe('LATE');
   });
 
   it('refuses the same key as old and new', async () => {
@@ -87,7 +88,7 @@ describe('rotateSecrets', () => {
     await database.ownerExec('INSERT INTO rotation_probe VALUES ($1, $2, $3)', [tenant, 'stripe', new SecretBox(newKey).seal('sk_test_x', aad)]);
     const third = SecretsKey.fromHex(randomBytes(32).toString('hex'));
     const report = await rotateSecrets(database, { from: newKey, to: third }, [
-      { table: 'mfa_totp', column: 'secret_encrypted', keyColumns: ['user_id'], aad: (r) => String(r.user_id) },
+      ENCRYPTED_COLUMNS[0]!,
       { table: 'rotation_probe', column: 'api_key_encrypted', keyColumns: ['tenant_id', 'provider'], aad: (r) => `${String(r.tenant_id)}:${String(r.provider)}` },
     ]);
     expect(report.columns.map((c) => [c.column, c.rotated])).toEqual([

@@ -15,6 +15,6 @@ export interface EncryptedColumn {
 }
 
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
-  // TOTP seeds, bound to their user.
-  { table: 'mfa_totp', column: 'secret_encrypted', keyColumns: ['user_id'], aad: (row) => String(row.user_id) },
+  // TOTP seeds, bound to their user (the aad domains/auth/totp.service.ts seals with).
+  { table: 'mfa_totp', column: 'secret_encrypted', keyColumns: ['user_id'], aad: (row) => `mfa_totp:${String(row.user_id)}` },
 ];
