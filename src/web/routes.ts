@@ -5,6 +5,7 @@ import { staffAuthRoutes } from './admin/auth/staff-auth.routes.ts';
 import { accountRoutes } from './account/account.routes.tsx';
 import { adminConsoleRoutes } from './admin/admin.routes.ts';
 import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
+import { operatorConsoleRoutes } from './operator/operator.routes.ts';
 import { platformHomeRoutes } from './public/platform-home.routes.tsx';
 import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
 import { catalogRoutes } from './storefront/catalog.routes.tsx';
@@ -15,8 +16,10 @@ export const ROUTES: readonly RouteModule[] = [
   platformHomeRoutes,
   platformCspReportRoutes,
   accountAuthRoutes,
+  accountRoutes,
   staffAuthRoutes,
   adminConsoleRoutes,
+  operatorConsoleRoutes,
   (app, platform) =>
     registerShopRoutes(app, platform, async (shopApp, p) => {
       shopFrontRoutes(shopApp, p);
