@@ -13,8 +13,9 @@ import { type CustomerRow, type ParsedCustomerCsv, parseCustomerCsv, type RowPro
  * row, then commit all rows or none. The commit re-checks the stored file against the database
  * as it is then, in the same transaction that writes the invitations.
  *
- * A customer_invite token's subject is "<tenant id>/<invitation id>": the accept page finds the
- * invitation in that shop's scope from it.
+ * Each invitation's link token is written the way domains/accounts/membership.service.ts reads it
+ * (subject "customer_invitation:<tenant id>:<invitation id>", link /account/invitations/<token>),
+ * in bulk: one insert per chunk rather than one per customer.
  */
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -109,7 +110,7 @@ export function listImportBatches(tx: Tx) {
 const INSERT_CHUNK = 500;
 
 /** All rows become invitations (each with its emailed link), or — on any problem — none. */
-export async function commitImportBatch(tx: Tx, actor: StaffActor, tenantId: string, shopName: string, batchId: string, acceptUrl: string) {
+export async function commitImportBatch(tx: Tx, actor: StaffActor, tenantId: string, shopName: string, batchId: string, acceptUrlBase: string) {
   const locked = await tx
     .updateTable('customer_import_batches')
     .set({ status: 'committed', committed_at: sql`now()` })
@@ -157,7 +158,7 @@ export async function commitImportBatch(tx: Tx, actor: StaffActor, tenantId: str
         tokens.map((t) => ({
           kind: 'customer_invite' as const,
           token_hash: hashAuthToken(t.token),
-          subject: `${tenantId}/${t.id}`,
+          subject: `customer_invitation:${tenantId}:${t.id}`,
           expires_at: sql<Date>`now() + make_interval(secs => ${TOKEN_TTL_SECONDS.customer_invite})`,
         })),
       )
@@ -167,7 +168,7 @@ export async function commitImportBatch(tx: Tx, actor: StaffActor, tenantId: str
         tenantId,
         to: t.row.email,
         subject: `【${shopName}】会員制卸サイトへのご招待`,
-        text: `${t.row.company}\n${t.row.contact} 様\n\n平素よりお取引いただきありがとうございます。${shopName} の会員制卸サイトにご招待します。\n次のリンクからサロンアカウントを登録(または既存のアカウントでサインイン)すると、これまでのお取引条件でご利用いただけます。リンクの有効期限は30日です。\n\n${acceptUrl}?token=${t.token}\n`,
+        text: `${t.row.company}\n${t.row.contact} 様\n\n平素よりお取引いただきありがとうございます。${shopName} の会員制卸サイトにご招待します。\n次のリンクからサロンアカウントを登録(または既存のアカウントでサインイン)すると、これまでのお取引条件でご利用いただけます。リンクの有効期限は30日です。\n\n${acceptUrlBase}/${t.token}\n`,
       });
     }
   }

@@ -273,7 +273,7 @@ export function adminCustomerImportRoutes(app: FastifyInstance, platform: Platfo
     const { id } = request.params as { id: string };
     try {
       const slug = await inAdmin(platform, request, roles, async (s) => {
-        await commitImportBatch(s.tx, s.actor, s.tenant.id, s.tenant.display_name, id, `${platform.config.baseOrigin}/account/invitations/accept`);
+        await commitImportBatch(s.tx, s.actor, s.tenant.id, s.tenant.display_name, id, `${platform.config.baseOrigin}/account/invitations`);
         return s.tenant.slug;
       });
       return reply.redirect(`${adminBase(slug)}/customers/import/${id}?done=1`, 303);

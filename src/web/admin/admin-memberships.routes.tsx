@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findVisibleCertificate } from '../../domains/memberships/salon-certificate.queries.ts';
+import { certificateDownloadHeaders, openCertificate } from '../../domains/accounts/salon-certificate.service.ts';
 import {
   approveMembership,
   exportMemberRows,
@@ -15,7 +13,7 @@ import {
 } from '../../domains/memberships/membership.service.ts';
 import { membershipTermsSchema, reasonSchema } from '../../domains/memberships/membership-terms.schema.ts';
 import { listPriceRanks } from '../../domains/memberships/price-rank.service.ts';
-import { NotFoundError, ValidationError } from '../../domains/shared/domain-error.ts';
+import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { auditByStaff } from '../../domains/staff/staff-actor.ts';
 import { requireStepUp } from '../../platform/http/auth-guard.ts';
 import { parseInput } from '../../platform/http/input.ts';
@@ -137,28 +135,12 @@ export function adminMembershipRoutes(app: FastifyInstance, platform: Platform) 
 
   app.get('/certificates/:id', { config }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const cert = await inAdmin(platform, request, roles, async (s) => {
-      const row = await findVisibleCertificate(s.tx, id);
-      await auditByStaff(s.tx, s.actor, { action: 'certificate.download', resourceType: 'salon_certificate', resourceId: row.id, result: 'success', detail: { accountId: row.account_id } });
-      return row;
+    // The row is found only if this shop's scope may see it: the salon applied to this shop.
+    const { meta, body } = await inAdmin(platform, request, roles, async (s) => {
+      const cert = await openCertificate(s.tx, platform.config.dataDir, id);
+      await auditByStaff(s.tx, s.actor, { action: 'certificate.download', resourceType: 'salon_certificate', resourceId: id, result: 'success', detail: { accountId: cert.meta.account_id } });
+      return cert;
     });
-    return sendCertificate(platform, reply, cert);
+    return reply.headers(certificateDownloadHeaders(meta)).send(body);
   });
-}
-
-/** Streams a stored certificate as a download: never rendered inline, never sniffed. */
-export function sendCertificate(platform: Platform, reply: FastifyReply, cert: { storage_key: string; content_type: string; original_name: string; size_bytes: number }) {
-  // storage_key is a UUID by table constraint; the check here keeps the path inside the directory anyway.
-  if (!/^[0-9a-f-]{36}$/.test(cert.storage_key)) throw new NotFoundError();
-  const file = path.join(platform.config.dataDir, 'uploads', 'certificates', cert.storage_key);
-  if (!fs.existsSync(file)) throw new NotFoundError('書類のファイルが見つかりません。');
-  const ext = cert.content_type === 'application/pdf' ? 'pdf' : cert.content_type === 'image/png' ? 'png' : 'jpg';
-  const asciiName = `certificate-${cert.storage_key.slice(0, 8)}.${ext}`;
-  return reply
-    .header('content-type', cert.content_type)
-    .header('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(cert.original_name)}`)
-    .header('x-content-type-options', 'nosniff')
-    .header('content-security-policy', "default-src 'none'; sandbox; frame-ancestors 'none'")
-    .header('cache-control', 'no-store')
-    .send(fs.createReadStream(file));
 }
