@@ -24,8 +24,8 @@ import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 export const GENERIC_LOGIN_ERROR = 'メールアドレスまたはパスワードが正しくありません。';
 export const LOCKOUT = { maxFailures: 10, minutes: 15 };
 export const LOGIN_RATE_LIMITS = {
-  perIp: { limit: 60, windowSeconds: 300 },
-  perEmail: { limit: 20, windowSeconds: 900 },
+  perIp: { limit: 100, windowSeconds: 300 },
+  perEmail: { limit: 30, windowSeconds: 900 },
 };
 
 export type PasswordSignIn =

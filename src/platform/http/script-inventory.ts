@@ -21,7 +21,7 @@ export interface InventoriedScript {
   sha384: string;
 }
 
-export type ScriptId = 'postal-fill';
+export type ScriptId = 'postal-fill' | 'passkey';
 
 export const SCRIPT_INVENTORY: readonly InventoriedScript[] = [
   {
@@ -31,6 +31,14 @@ export const SCRIPT_INVENTORY: readonly InventoriedScript[] = [
     owner: 'platform-team',
     pages: ['salon-profile', 'checkout-address', 'account-locations'],
     sha384: 'sha384-vMI4lreSz5REAMjG78Jj8GUgbtpyhpwxOmB2A/VV4/s0DpLM5O+DoAUyXa0ED0rk',
+  },
+  {
+    id: 'passkey',
+    file: 'js/passkey.js',
+    purpose: 'スタッフのパスキー（WebAuthn）登録と確認: navigator.credentials.create/get をサーバーの JSON で呼ぶだけ',
+    owner: 'platform-team',
+    pages: ['staff-mfa', 'staff-step-up'],
+    sha384: 'sha384-B2TQiDbQEXf0kh4oiwvo6OEOmhVIC096yPeSEYyk8F7+d++r6W47b+EXNE6QPgnS',
   },
 ];
 
