@@ -17,6 +17,7 @@ import { currentStaffTotp } from './demo-totp.ts';
  * secret is long on disk by then); on PostgreSQL it connects like the server does.
  */
 let tmpCopy: string | undefined;
+let failed = false;
 try {
   const config = loadConfig();
   const email = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? DEFAULT_TOTP_EMAIL;
@@ -42,7 +43,9 @@ try {
 } catch (err) {
   const message = err instanceof ConfigError ? `configuration error — ${err.message}` : (err as Error).message;
   process.stderr.write(`Oroshi demo:totp: ${message}\n`);
-  process.exitCode = 1;
+  failed = true;
 } finally {
   if (tmpCopy) fs.rmSync(tmpCopy, { recursive: true, force: true });
 }
+// Explicitly: closing PGlite resets process.exitCode.
+process.exit(failed ? 1 : 0);

@@ -29,15 +29,18 @@ try {
     verifier = loadAuditSigningKey(config);
   }
   const database = await openDatabaseFromConfig(config);
+  let ok = false;
   try {
     const anchorFile = anchorFilePath(anchorDirFromConfig(config));
     process.stdout.write(`checking ${database.kind} database against ${anchorFile}\n`);
     const report = await verifyAuditWithAnchors(database, { anchorFile, ...verifier });
     process.stdout.write(formatAuditVerifyReport(report));
-    process.exitCode = report.ok ? 0 : 1;
+    ok = report.ok;
   } finally {
     await database.close();
   }
+  // Explicitly: closing PGlite resets process.exitCode.
+  process.exit(ok ? 0 : 1);
 } catch (err) {
   const message = err instanceof ConfigError ? `configuration error — ${err.message}` : (err as Error).message;
   process.stderr.write(`Oroshi audit:verify: ${message}\n`);
