@@ -1,0 +1,108 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../platform/db/tenant-scope.ts';
+import type { TaxRate } from '../tax/invoice-tax.ts';
+import { RESTRICTED_MESSAGE } from './buyer.ts';
+
+/** What the cart, quick order and checkout need to know about a variant, read in one query. */
+export interface VariantSnapshot {
+  variantId: string;
+  productId: string;
+  productCode: string;
+  productName: string;
+  label: string;
+  sku: string;
+  janCode: string | null;
+  capacity: string;
+  minQuantity: number;
+  orderMultiple: number;
+  listPriceYen: number;
+  available: number;
+  taxRate: TaxRate;
+  restricted: boolean;
+  lotTracked: boolean;
+  orderable: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Row {
+  variant_id: string;
+  product_id: string;
+  product_code: string;
+  product_name: string;
+  label: string;
+  sku: string;
+  jan_code: string | null;
+  capacity: string;
+  min_quantity: number;
+  order_multiple: number;
+  list_price_yen: number;
+  stock_on_hand: number;
+  stock_reserved: number;
+  tax_rate: number;
+  restriction: string;
+  lot_tracked: boolean;
+  variant_status: string;
+  product_status: string;
+}
+
+const SELECT = sql`
+  SELECT v.id AS variant_id, p.id AS product_id, p.code AS product_code, p.name AS product_name, v.label, v.sku, v.jan_code,
+         v.capacity, v.min_quantity, v.order_multiple, v.list_price_yen, v.stock_on_hand, v.stock_reserved,
+         p.tax_rate, p.restriction, p.lot_tracked, v.status AS variant_status, p.status AS product_status
+    FROM product_variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id`;
+
+function toSnapshot(r: Row): VariantSnapshot {
+  return {
+    variantId: r.variant_id,
+    productId: r.product_id,
+    productCode: r.product_code,
+    productName: r.product_name,
+    label: r.label,
+    sku: r.sku,
+    janCode: r.jan_code,
+    capacity: r.capacity,
+    minQuantity: Number(r.min_quantity),
+    orderMultiple: Number(r.order_multiple),
+    listPriceYen: Number(r.list_price_yen),
+    available: Math.max(0, Number(r.stock_on_hand) - Number(r.stock_reserved)),
+    taxRate: Number(r.tax_rate) as TaxRate,
+    restricted: r.restriction === 'professional',
+    lotTracked: r.lot_tracked,
+    orderable: r.variant_status === 'active' && r.product_status === 'active',
+  };
+}
+
+export async function loadVariantSnapshots(tx: Tx, tenantId: string, variantIds: readonly string[]): Promise<Map<string, VariantSnapshot>> {
+  const ids = [...new Set(variantIds)].filter((id) => UUID.test(id));
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql<Row>`${SELECT} WHERE v.tenant_id = ${tenantId}::uuid AND v.id = ANY(${ids}::uuid[])`.execute(tx);
+  return new Map(rows.map((r) => [r.variant_id, toSnapshot(r)]));
+}
+
+/** Variants by SKU (any case) or JAN; keys of the result are the codes as given, upper-cased. */
+export async function findVariantsByCodes(tx: Tx, tenantId: string, codes: readonly string[]): Promise<Map<string, VariantSnapshot>> {
+  const wanted = [...new Set(codes.map((c) => c.toUpperCase()))].filter((c) => /^[A-Z0-9][A-Z0-9_.-]{0,39}$/.test(c));
+  if (wanted.length === 0) return new Map();
+  const { rows } = await sql<Row>`${SELECT}
+    WHERE v.tenant_id = ${tenantId}::uuid AND (upper(v.sku) = ANY(${wanted}::text[]) OR v.jan_code = ANY(${wanted}::text[]))`.execute(tx);
+  const found = new Map<string, VariantSnapshot>();
+  for (const row of rows) {
+    const snap = toSnapshot(row);
+    // A JAN wins over a SKU that happens to be the same digits.
+    if (snap.janCode && wanted.includes(snap.janCode)) found.set(snap.janCode, snap);
+    if (wanted.includes(snap.sku.toUpperCase()) && !found.has(snap.sku.toUpperCase())) found.set(snap.sku.toUpperCase(), snap);
+  }
+  return found;
+}
+
+/** Why this member cannot order this variant at all, or null. */
+export function orderabilityError(snapshot: VariantSnapshot, professionalVerified: boolean): string | null {
+  if (!snapshot.orderable) return 'この商品は現在お取り扱いしていません。';
+  if (snapshot.restricted && !professionalVerified) return RESTRICTED_MESSAGE;
+  return null;
+}
+
+export function variantDisplayName(s: Pick<VariantSnapshot, 'productName' | 'label' | 'capacity'>): string {
+  return [s.productName, s.label, s.capacity].filter((part, i, all) => part && all.indexOf(part) === i).join(' ');
+}

@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../platform/db/tenant-scope.ts';
+import { type BusinessCalendar, createBusinessCalendar } from '../calendar/business-calendar.ts';
+import { ConflictError } from '../shared/domain-error.ts';
+import type { CodFeeBand, ShippingFeeRules } from '../shipping/shipping-fee.ts';
+import type { PrefectureName } from '../shipping/prefectures.ts';
+import type { BankAccountSetting, PaymentMethod, ShippingRulesSetting } from './orders.tables.ts';
+
+/** A shop's commerce settings, parsed once per request into the shapes the rules take. */
+export interface ShopSettings {
+  tenantId: string;
+  shopSlug: string;
+  registrationNumber: string | null;
+  issuerName: string;
+  issuerPostalCode: string;
+  issuerAddress: string;
+  issuerPhone: string;
+  bankAccount: BankAccountSetting | null;
+  bankTransferDueBusinessDays: number;
+  leadDays: number;
+  cutoffHour: number;
+  maxDaysAhead: number;
+  calendar: BusinessCalendar;
+  shippingRules: ShippingFeeRules;
+  codFeeBands: CodFeeBand[];
+  paymentMethods: PaymentMethod[];
+  cancellationTerms: string;
+}
+
+const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
+
+function toIsoDates(values: unknown[]): string[] {
+  return values.map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)));
+}
+
+export function shippingRulesFrom(setting: Partial<ShippingRulesSetting>): ShippingFeeRules {
+  const prefectureSurcharges: Partial<Record<PrefectureName, number>> = {};
+  for (const surcharge of setting.regionalSurcharges ?? []) {
+    for (const prefecture of surcharge.prefectures) prefectureSurcharges[prefecture as PrefectureName] = surcharge.feeYen;
+  }
+  const prefixes = setting.remoteIslandPostalPrefixes ?? [];
+  return {
+    flatFee: setting.flatFeeYen ?? 0,
+    freeThresholdExclTax: setting.freeOverYen ?? null,
+    prefectureSurcharges,
+    remoteIslands: prefixes.length && setting.remoteIslandSurchargeYen ? { postalCodePrefixes: prefixes, surcharge: setting.remoteIslandSurchargeYen } : null,
+  };
+}
+
+export async function loadShopSettings(tx: Tx, tenantId: string): Promise<ShopSettings> {
+  const row = await tx
+    .selectFrom('shop_settings')
+    .selectAll()
+    // date[] would come back as Date objects in local time on one driver: read the text form.
+    .select(sql<string[]>`closed_dates::text[]`.as('closed_dates_text'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  const shop = await tx.selectFrom('tenants').select('slug').where('id', '=', tenantId).executeTakeFirst();
+  if (!row || !shop) throw new ConflictError('このショップはまだご注文を受け付けていません（ショップ設定が未登録です）。');
+  const bank = json<Partial<BankAccountSetting>>(row.bank_account);
+  const closedDates = toIsoDates(row.closed_dates_text);
+  return {
+    tenantId,
+    shopSlug: shop.slug,
+    registrationNumber: row.registration_number,
+    issuerName: row.issuer_name,
+    issuerPostalCode: row.issuer_postal_code,
+    issuerAddress: row.issuer_address,
+    issuerPhone: row.issuer_phone,
+    bankAccount: bank.accountNumber ? (bank as BankAccountSetting) : null,
+    bankTransferDueBusinessDays: row.bank_transfer_due_business_days,
+    leadDays: row.lead_days,
+    cutoffHour: row.cutoff_hour,
+    maxDaysAhead: row.max_days_ahead,
+    calendar: createBusinessCalendar({ closedWeekdays: row.closed_weekdays, closedDates }),
+    shippingRules: shippingRulesFrom(json<Partial<ShippingRulesSetting>>(row.shipping_rules)),
+    codFeeBands: json<{ upToYen: number; feeYen: number }[]>(row.cod_fee_bands).map((b) => ({ upToInclTax: b.upToYen, fee: b.feeYen })),
+    paymentMethods: row.payment_methods,
+    cancellationTerms: row.cancellation_terms,
+  };
+}
