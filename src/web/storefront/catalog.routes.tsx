@@ -26,7 +26,7 @@ const MAX_QUERY_LENGTH = 200;
 
 export function imageUrls(platform: Platform, base: string): ImageUrls {
   return {
-    demo: (key) => (/^[a-z0-9][a-z0-9-]{0,60}$/.test(key) ? (platform.assets.lookup(`demo/${key}.webp`) ? platform.assets.url(`demo/${key}.webp`) : null) : null),
+    demo: (key) => (/^[a-z0-9][a-z0-9-]{0,60}$/.test(key) ? (platform.assets.lookup(`/assets/demo/${key}.webp`) ? platform.assets.url(`demo/${key}.webp`) : null) : null),
     media: (hash, size) => `${base}/media/${hash}-${size}.webp`,
   };
 }
