@@ -1,4 +1,4 @@
-import { startAuditAnchoring } from '../domains/audit/audit-anchor.job.ts';
+import { runAuditAnchoring, startAuditAnchoring } from '../domains/audit/audit-anchor.job.ts';
 import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
 import type { Platform } from '../platform/http/platform.ts';
@@ -21,9 +21,14 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   const { config, database, log } = platform;
   // Handlers are registered in every process: a web-only process still enqueues.
   registerMailHandler(createMailTransport({ SMTP_URL: config.SMTP_URL, MAIL_FROM: config.MAIL_FROM }));
-  if (!config.JOBS_ENABLED) return { queue: null, stop: async () => undefined };
+  const anchoring = { database, log, signingKey: loadAuditSigningKey(config), anchorDir: anchorDirFromConfig(config) };
+  if (!config.JOBS_ENABLED) {
+    // A web-only process still anchors the audit heads it finds at boot.
+    await runAuditAnchoring(anchoring);
+    return { queue: null, stop: async () => undefined };
+  }
   const queue = await startJobQueue({ database, log });
   await startOutboxWorker(queue, database, log);
-  await startAuditAnchoring(queue, { database, log, signingKey: loadAuditSigningKey(config), anchorDir: anchorDirFromConfig(config) });
+  await startAuditAnchoring(queue, anchoring);
   return { queue, stop: () => queue.stop() };
 }
