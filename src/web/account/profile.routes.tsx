@@ -95,14 +95,15 @@ export function profileRoutes(app: FastifyInstance, platform: Platform) {
     let bytes: Buffer | undefined;
     let fileError: string | undefined;
     try {
-      file = await request.file({ limits: { fileSize: CERTIFICATE_MAX_BYTES, files: 1 } });
+      // preservePath: see the name as sent (busboy would strip '../' silently), so path tricks are refused, not rewritten.
+      file = await request.file({ limits: { fileSize: CERTIFICATE_MAX_BYTES, files: 1 }, preservePath: true });
       fields = Object.fromEntries(
         Object.entries(file?.fields ?? {}).flatMap(([k, v]) => {
           const one = Array.isArray(v) ? v[0] : v;
           return one && one.type === 'field' && typeof one.value === 'string' ? [[k, one.value]] : [];
         }),
       );
-      assertCsrf(platform, { ...request, body: fields }, cookieName(platform.config, 'csrf'));
+      assertCsrf(platform, { body: fields, headers: request.headers, cookies: request.cookies, log: request.log }, cookieName(platform.config, 'csrf'));
       if (file) {
         try {
           bytes = await file.toBuffer();
