@@ -4,6 +4,7 @@ import type { CatalogTables } from '../../domains/catalog/catalog.tables.ts';
 import type { OrdersTables } from '../../domains/orders/orders.tables.ts';
 import type { PaymentsTables } from '../../domains/payments/payments.tables.ts';
 import type { CustomerImportTables } from '../../domains/customers-import/customer-import.tables.ts';
+import type { SecurityTables } from '../../domains/security/security.tables.ts';
 
 /**
  * Kysely's view of the tables. One interface per table, named after it; domains that add tables
@@ -159,7 +160,7 @@ export interface CspReportsTable {
   session_id: string | null;
 }
 
-export interface DB extends AccountsTables, CatalogTables, CustomerImportTables, OrdersTables, PaymentsTables {
+export interface DB extends AccountsTables, CatalogTables, CustomerImportTables, OrdersTables, PaymentsTables, SecurityTables {
   platform_operator: PlatformOperatorTable;
   tenants: TenantsTable;
   sessions: SessionsTable;
