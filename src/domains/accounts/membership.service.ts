@@ -170,7 +170,7 @@ export async function previewCustomerInvitation(database: Database, token: strin
       .select(['i.company_name', 'i.contact_name', 'i.email', 'i.status', 'i.invoice_terms_enabled', 't.display_name', 't.slug', 't.status as shop_status', 'r.name as rank_name'])
       .where('i.id', '=', ref.invitationId)
       .executeTakeFirst();
-    if (!row || row.status !== 'pending' || row.shop_status === 'closed') throw new NotFoundError('この招待は取り消されたか、すでに使用されています。');
+    if (row?.status !== 'pending' || row.shop_status === 'closed') throw new NotFoundError('この招待は取り消されたか、すでに使用されています。');
     return {
       ...ref,
       shopName: row.display_name,

@@ -201,7 +201,7 @@ export async function findSalonInvite(database: Database, token: string): Promis
       .select(['u.id', 'u.email', 'u.display_name', 'u.role', 'u.status', 'a.salon_name'])
       .where('u.id', '=', live.userId!)
       .executeTakeFirst();
-    if (!user || user.status !== 'invited') throw invalid();
+    if (user?.status !== 'invited') throw invalid();
     return { tokenId: live.id, userId: user.id, accountId, email: user.email, displayName: user.display_name, salonName: user.salon_name, role: user.role };
   });
 }

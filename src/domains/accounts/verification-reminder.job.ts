@@ -30,12 +30,12 @@ export async function runVerificationReminders(database: Database, options: { to
       .set({ verification_reminded_at: sql<Date>`now()` })
       .where('verification_status', '=', 'verified')
       .where('verification_expires_at', '>=', today)
-      .where('verification_expires_at', '<=', sql<string>`(${today}::date + ${REMINDER_DAYS})::date`)
+      .where('verification_expires_at', '<=', sql<string>`(${today}::date + ${REMINDER_DAYS}::int)::date`)
       // Reminded once per period: a reminder sent before this period's window opened does not count.
       .where((eb) =>
         eb.or([
           eb('verification_reminded_at', 'is', null),
-          eb('verification_reminded_at', '<', sql<Date>`(verification_expires_at - ${REMINDER_DAYS})::timestamptz - interval '1 day'`),
+          eb('verification_reminded_at', '<', sql<Date>`(verification_expires_at - ${REMINDER_DAYS}::int - 1)::timestamptz`),
         ]),
       )
       .returning(['id', 'salon_name', 'verification_expires_at'])

@@ -28,15 +28,13 @@ export function AccountLayout(props: AccountLayoutProps) {
       brand={{ name: 'Oroshi', href: '/account/', sub: 'サロンアカウント' }}
       stylesheetUrl={props.stylesheetUrl}
       nav={
-        props.userName !== undefined ? (
-          <>
-            {NAV.map(([id, href, label]) => (
+        props.userName !== undefined
+          ? NAV.map(([id, href, label]) => (
               <a key={id} href={href} aria-current={id === props.section ? 'page' : undefined}>
                 {label}
               </a>
-            ))}
-          </>
-        ) : undefined
+            ))
+          : undefined
       }
       footer={
         <>

@@ -78,7 +78,7 @@ export async function requireApprovedMember(scope: ShopScope, request: FastifyRe
     .where('tenant_id', '=', scope.tenant.id)
     .where('account_id', '=', principal.accountId)
     .executeTakeFirst();
-  if (!membership || membership.status !== 'approved' || scope.tenant.status === 'closed') {
+  if (membership?.status !== 'approved' || scope.tenant.status === 'closed') {
     throw new MembershipRequiredError(`${origin}/account/shops?shop=${encodeURIComponent(slug)}#shop-${encodeURIComponent(slug)}`, membership?.status ?? null);
   }
   const rank = membership.rank_id
