@@ -28,6 +28,8 @@ export interface WebhookEventsTable {
   received_at: DefaultedTimestamp;
   processed_at: Timestamp | null;
   outcome: Generated<string>;
+  /** 0014: the newest signature timestamp accepted for this event (replay detection). */
+  last_signature_at: Timestamp | null;
 }
 
 export interface CardKillSwitchesTable {
