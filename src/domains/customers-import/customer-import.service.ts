@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
-import { queueMail } from '../../platform/mail/mail.ts';
+import { queueMails } from '../../platform/mail/mail.ts';
 import { hashAuthToken, TOKEN_TTL_SECONDS } from '../auth/auth-token.service.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
 import { auditByStaff, type StaffActor } from '../staff/staff-actor.ts';
@@ -163,14 +163,15 @@ export async function commitImportBatch(tx: Tx, actor: StaffActor, tenantId: str
         })),
       )
       .execute();
-    for (const t of tokens) {
-      await queueMail(tx, {
+    await queueMails(
+      tx,
+      tokens.map((t) => ({
         tenantId,
         to: t.row.email,
         subject: `【${shopName}】会員制卸サイトへのご招待`,
         text: `${t.row.company}\n${t.row.contact} 様\n\n平素よりお取引いただきありがとうございます。${shopName} の会員制卸サイトにご招待します。\n次のリンクからサロンアカウントを登録(または既存のアカウントでサインイン)すると、これまでのお取引条件でご利用いただけます。リンクの有効期限は30日です。\n\n${acceptUrlBase}/${t.token}\n`,
-      });
-    }
+      })),
+    );
   }
   await tx.updateTable('customer_import_batches').set({ imported_count: rows.length }).where('id', '=', batchId).execute();
   await auditByStaff(tx, actor, {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -83,6 +84,32 @@ export async function enqueueOutbox(
   const jobId = await jobWriter.send(OUTBOX_QUEUE.name, data, { db: onTransaction(tx) });
   if (!jobId) throw new Error('outbox job was not created');
   return row.id;
+}
+
+/**
+ * Writes many outbox items and their jobs in the caller's transaction with two statements per
+ * chunk instead of two per item (a customer import queues thousands of invitation mails; one by
+ * one they held the transaction for minutes). Same rows, same jobs, same queue policy as
+ * enqueueOutbox. Returns the outbox ids in the order of `items`.
+ */
+export async function enqueueOutboxBatch(
+  tx: Tx,
+  items: readonly { kind: string; payload: Record<string, unknown>; tenantId: string | null }[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < items.length; i += 1000) {
+    const chunk = items.slice(i, i + 1000).map((item) => ({ ...item, id: randomUUID() }));
+    await tx
+      .insertInto('outbox')
+      .values(chunk.map((item) => ({ id: item.id, tenant_id: item.tenantId, kind: item.kind, payload: JSON.stringify(item.payload) })))
+      .execute();
+    await jobWriter.insert(
+      chunk.map((item) => ({ name: OUTBOX_QUEUE.name, data: { outboxId: item.id, tenantId: item.tenantId } satisfies OutboxJobData })),
+      { db: onTransaction(tx) },
+    );
+    ids.push(...chunk.map((item) => item.id));
+  }
+  return ids;
 }
 
 /** The scope an outbox item lives in: its shop, or the platform for tenant_id NULL. */

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import type { Tx } from '../db/tenant-scope.ts';
-import { enqueueOutbox, type OutboxHandler, registerOutboxHandler, withOutboxScope } from '../jobs/outbox.ts';
+import { enqueueOutbox, enqueueOutboxBatch, type OutboxHandler, registerOutboxHandler, withOutboxScope } from '../jobs/outbox.ts';
 import type { MailTransport } from './mail-transport.ts';
 
 export const MAIL_SEND = 'mail.send';
@@ -27,6 +27,12 @@ function checkMail(mail: MailContent): MailContent {
 export function queueMail(tx: Tx, mail: MailContent & { tenantId: string | null }): Promise<string> {
   const content = checkMail(mail);
   return enqueueOutbox(tx, { kind: MAIL_SEND, tenantId: mail.tenantId, payload: { ...content } });
+}
+
+/** Queues many emails in the caller's transaction (bulk outbox write); every one is checked first. */
+export function queueMails(tx: Tx, mails: readonly (MailContent & { tenantId: string | null })[]): Promise<string[]> {
+  const items = mails.map((mail) => ({ kind: MAIL_SEND, tenantId: mail.tenantId, payload: { ...checkMail(mail) } }));
+  return enqueueOutboxBatch(tx, items);
 }
 
 /**

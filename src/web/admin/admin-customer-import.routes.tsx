@@ -248,7 +248,7 @@ export function adminCustomerImportRoutes(app: FastifyInstance, platform: Platfo
     try {
       file = await request.file({ limits: { fileSize: MAX_IMPORT_BYTES } });
       if (!file) return renderUpload(request, reply, { file: 'CSV ファイルを選んでください。' });
-      assertCsrf(platform, { ...request, body: multipartFields(file) }, csrfCookie);
+      assertCsrf(platform, { body: multipartFields(file), headers: request.headers, cookies: request.cookies, log: request.log }, csrfCookie);
       bytes = await file.toBuffer();
     } catch (err) {
       if (err instanceof DomainError) throw err;
