@@ -6,7 +6,6 @@ import { accountRoutes } from './account/account.routes.tsx';
 import { adminConsoleRoutes } from './admin/admin.routes.ts';
 import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
 import { operatorConsoleRoutes } from './operator/operator.routes.ts';
-import { operatorConsoleRoutes } from './operator/operator.routes.ts';
 import { platformHomeRoutes } from './public/platform-home.routes.tsx';
 import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
 import { catalogRoutes } from './storefront/catalog.routes.tsx';
@@ -20,7 +19,6 @@ export const ROUTES: readonly RouteModule[] = [
   accountRoutes,
   staffAuthRoutes,
   adminConsoleRoutes,
-  operatorConsoleRoutes,
   operatorConsoleRoutes,
   (app, platform) =>
     registerShopRoutes(app, platform, async (shopApp, p) => {

@@ -37,5 +37,8 @@ export function isCrossSiteRequest(headers: Record<string, string | string[] | u
       return true;
     }
   }
-  return origin === 'null';
+  // Pages send `Referrer-Policy: no-referrer`, under which browsers send `Origin: null` even for
+  // same-origin form posts; the browser's own Sec-Fetch-Site then tells same-origin apart.
+  if (origin === 'null') return site !== 'same-origin';
+  return false;
 }
