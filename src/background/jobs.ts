@@ -1,3 +1,4 @@
+import { registerVerificationReminderJob } from '../domains/accounts/verification-reminder.job.ts';
 import { runAuditAnchoring, startAuditAnchoring } from '../domains/audit/audit-anchor.job.ts';
 import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
@@ -30,5 +31,6 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   const queue = await startJobQueue({ database, log });
   await startOutboxWorker(queue, database, log);
   await startAuditAnchoring(queue, anchoring);
+  await registerVerificationReminderJob(queue, database, log, `${config.baseOrigin}/account/profile`);
   return { queue, stop: () => queue.stop() };
 }
