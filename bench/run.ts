@@ -15,6 +15,9 @@ import pg from 'pg';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const duration = Number(process.env.BENCH_DURATION ?? 10);
+// The catalog scenarios: a member of this shop at its silver rank, browsing this category.
+const CATALOG_SHOP = 'kaoru-haircare';
+const CATALOG_CATEGORY = 'shampoo';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
 interface Scenario {
@@ -33,6 +36,8 @@ interface Measured {
   ratio: number;
   ratio_rls: number;
   non2xx: number;
+  /** Which floors the ratios compare with: the legal page's, or the catalog listing's. */
+  floor: 'legal' | 'listing';
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
@@ -119,6 +124,10 @@ async function main() {
   // First start seeds the demo; a second start measures a real cold start on an existing database.
   oroshi.kill('SIGTERM');
   await new Promise((r) => oroshi.once('exit', r));
+  // A signed-in member for the catalog scenarios, made while no server holds the database.
+  const fixture = spawn(process.execPath, ['--import', 'tsx', 'bench/member-session.ts'], { cwd: ROOT, env: { ...env, BENCH_SHOP: CATALOG_SHOP }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [, memberCookie, productCode] = await waitForLine(fixture, /BENCH_MEMBER (\S+) (\S+)\n/, 60_000);
+  await new Promise((r) => fixture.once('exit', r));
   const t1 = performance.now();
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stderr.on('data', (d) => process.stderr.write(d));
@@ -133,21 +142,29 @@ async function main() {
     process.stdout.write(`bench: ${db.label}, ${connections} connections, ${duration}s per scenario\n`);
     const floorA = await autocannon(floorBase, { name: 'floor', path: '/floor/legal/mall' });
     const floorB = await autocannon(floorBase, { name: 'floor-rls', path: '/floor-rls/legal/mall' });
-    const scenarios: Scenario[] = [
-      { name: 'shop_legal_page', path: '/s/mall/legal' },
-      { name: 'platform_home', path: '/' },
+    const listingFloorA = await autocannon(floorBase, { name: 'floor-listing', path: `/floor/listing/${CATALOG_SHOP}/${CATALOG_CATEGORY}` });
+    const listingFloorB = await autocannon(floorBase, { name: 'floor-rls-listing', path: `/floor-rls/listing/${CATALOG_SHOP}/${CATALOG_CATEGORY}` });
+    const member = { cookie: memberCookie! };
+    const scenarios: (Scenario & { floor: 'legal' | 'listing' })[] = [
+      { name: 'shop_legal_page', path: '/s/mall/legal', floor: 'legal' },
+      { name: 'platform_home', path: '/', floor: 'legal' },
+      { name: 'catalog_listing', path: `/s/${CATALOG_SHOP}/c/${CATALOG_CATEGORY}`, headers: member, floor: 'listing' },
+      { name: 'product_page', path: `/s/${CATALOG_SHOP}/p/${productCode}`, headers: member, floor: 'listing' },
+      { name: 'search', path: `/s/${CATALOG_SHOP}/search?q=${encodeURIComponent('しゃんぷー')}`, headers: member, floor: 'listing' },
     ];
     const results: Measured[] = [];
     for (const s of scenarios) {
       const r = await autocannon(base, s);
+      const [fa, fb] = s.floor === 'listing' ? [listingFloorA, listingFloorB] : [floorA, floorB];
       results.push({
         name: s.name,
         rps: Math.round(r.rps),
         p50_ms: r.p50,
         p99_ms: r.p99,
-        ratio: Number((r.rps / floorA.rps).toFixed(3)),
-        ratio_rls: Number((r.rps / floorB.rps).toFixed(3)),
+        ratio: Number((r.rps / fa.rps).toFixed(3)),
+        ratio_rls: Number((r.rps / fb.rps).toFixed(3)),
         non2xx: r.non2xx,
+        floor: s.floor,
       });
     }
     const report = {
@@ -159,6 +176,10 @@ async function main() {
       floor_p99_ms: floorA.p99,
       floor_rls_rps: Math.round(floorB.rps),
       floor_rls_p99_ms: floorB.p99,
+      listing_floor_rps: Math.round(listingFloorA.rps),
+      listing_floor_p99_ms: listingFloorA.p99,
+      listing_floor_rls_rps: Math.round(listingFloorB.rps),
+      listing_floor_rls_p99_ms: listingFloorB.p99,
       results: results.map(({ non2xx: _n, ...r }) => r),
       non2xx: Object.fromEntries(results.map((r) => [r.name, r.non2xx])),
       peak_rss_mb: peakRssMb(server.pid!),
@@ -170,7 +191,9 @@ async function main() {
       ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs floor', 'vs RLS floor'],
       ['floor (a) bare Fastify + query', String(report.floor_rps), String(floorA.p50), String(floorA.p99), '1.000', ''],
       ['floor (b) + RLS transaction', String(report.floor_rls_rps), String(floorB.p50), String(floorB.p99), (floorB.rps / floorA.rps).toFixed(3), '1.000'],
-      ...results.map((r) => [r.name, String(r.rps), String(r.p50_ms), String(r.p99_ms), r.ratio.toFixed(3), r.ratio_rls.toFixed(3)]),
+      ['listing floor (a) same query, template', String(Math.round(listingFloorA.rps)), String(listingFloorA.p50), String(listingFloorA.p99), '1.000', ''],
+      ['listing floor (b) + RLS transaction', String(Math.round(listingFloorB.rps)), String(listingFloorB.p50), String(listingFloorB.p99), (listingFloorB.rps / listingFloorA.rps).toFixed(3), '1.000'],
+      ...results.map((r) => [`${r.name}${r.floor === 'listing' ? ' (vs listing floors)' : ''}`, String(r.rps), String(r.p50_ms), String(r.p99_ms), r.ratio.toFixed(3), r.ratio_rls.toFixed(3)]),
     ];
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     for (const row of table) process.stdout.write(`${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}\n`);
