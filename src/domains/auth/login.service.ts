@@ -80,7 +80,7 @@ export async function recordLoginFailure(tx: Tx, user: LoginUser, email: string,
      RETURNING failed_attempts, (failed_attempts >= ${LOCKOUT.maxFailures}) AS locked`.execute(tx);
   const r = row.rows[0];
   await auditAuth(tx, user, 'auth.login', 'failure', ctx, { reason, label: email });
-  const lockedNow = Boolean(r && r.locked && Number(r.failed_attempts) === LOCKOUT.maxFailures);
+  const lockedNow = Boolean(r?.locked && Number(r.failed_attempts) === LOCKOUT.maxFailures);
   if (lockedNow) {
     await auditAuth(tx, user, 'auth.lockout', 'success', ctx, { label: email, detail: { minutes: LOCKOUT.minutes } });
     await mailLockout(tx, { email, tenantId: user.tenantId }, LOCKOUT.minutes, ctx);
@@ -198,7 +198,7 @@ export async function completeSalonTotp(
   };
   return withIdentity(database, identityOf(user), async (tx) => {
     const who = await tx.selectFrom('salon_users').select(['email', 'status']).where('id', '=', user.userId).executeTakeFirst();
-    if (!who || who.status !== 'active') return { outcome: 'expired' } as const;
+    if (who?.status !== 'active') return { outcome: 'expired' } as const;
     const cred = await tx.selectFrom('user_credentials').select('locked_until').where('user_id', '=', user.userId).executeTakeFirst();
     if (cred?.locked_until && new Date(cred.locked_until).getTime() > Date.now()) return { outcome: 'failed' } as const;
     if (!(await verifyTotpCode(tx, box, user.userId, input.code))) {

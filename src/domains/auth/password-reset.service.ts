@@ -45,7 +45,7 @@ export async function requestPasswordReset(
   await consumeRateLimit(database, `reset:ip:${ctx.ip}`, 20, 900);
   await consumeRateLimit(database, `reset:${input.kind}:${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32)}`, 5, 900);
   const user = await findLoginUser(database, input.kind, email);
-  if (!user || user.status !== 'active') {
+  if (user?.status !== 'active') {
     await withPlatform(database, (tx) => auditAuth(tx, null, 'auth.password_reset_requested', 'failure', ctx, { reason: 'unknown_email', label: email }));
     return;
   }
@@ -76,7 +76,7 @@ export async function resetPassword(
       user.kind === 'salon'
         ? await tx.selectFrom('salon_users').select(['email', 'status']).where('id', '=', user.userId).executeTakeFirst()
         : await tx.selectFrom('staff_users').select(['email', 'status']).where('id', '=', user.userId).executeTakeFirst();
-    if (!who || who.status !== 'active') return { ok: false } as const;
+    if (who?.status !== 'active') return { ok: false } as const;
     await setPassword(tx, { userId: user.userId, kind: user.kind, email: who.email }, input.password);
     if (!(await consumeAuthToken(tx, 'password_reset', input.token))) return { ok: false } as const;
     await revokeUserSessions(tx, user.userId, 'password_reset');

@@ -25,7 +25,7 @@ const STEP_UP_SECONDS = 5 * 60;
 
 function nextOf(value: unknown): string | undefined {
   const n = safeNextPath(value, '');
-  return n && n.startsWith('/admin') ? n : n.startsWith('/operator') ? n : undefined;
+  return n?.startsWith('/admin') ? n : n.startsWith('/operator') ? n : undefined;
 }
 
 function requireRecentStepUp(scope: StaffAuthScope): void {

@@ -41,7 +41,7 @@ export function staffPasskeyRoutes(app: FastifyInstance, platform: Platform) {
     return inStaffAuthScope(platform, request, async (scope) => {
       const before = await factorSummary(scope.tx, scope.user.userId);
       if (!scope.session.mfa_verified_at && hasSecondFactor(before)) throw new ForbiddenError();
-      const name = typeof body.name === 'string' ? body.name.replace(/[\u0000-\u001f]/g, '').slice(0, 60) : '';
+      const name = typeof body.name === 'string' ? body.name.replace(/[^\p{L}\p{N} ._()-]/gu, '').slice(0, 60) : '';
       const result = await verifyPasskeyRegistration(scope.tx, rp, scope.user.userId, body.response as never, name || 'パスキー');
       if (!result.ok) throw new ValidationError({ response: 'パスキーを登録できませんでした。もう一度お試しください。' }, 'パスキーを登録できませんでした。');
       const ctx = staffContext(request);

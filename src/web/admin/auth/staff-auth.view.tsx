@@ -176,7 +176,7 @@ function TotpSetup(props: { csrf: string; secret: string; uri: string; next?: st
         <li>認証アプリ（Google Authenticator、Microsoft Authenticator など）で「セットアップキーを入力」を選びます。</li>
         <li>
           次のキーを入力します（時間ベース）。
-          <code class="totp-secret" aria-label="セットアップキー">
+          <code class="totp-secret">
             {grouped}
           </code>
           <details>
