@@ -18,6 +18,8 @@ const ADMIN_ONLY: readonly StaffRole[] = ['shop_admin'];
 
 export const ADMIN_NAV: ConsoleNavItem[] = [
   { id: 'dashboard', label: 'ダッシュボード', path: '', roles: SHOP_ROLES },
+  { id: 'catalog', label: '商品', path: '/catalog/products', roles: ['shop_admin', 'catalog_editor'] },
+  { id: 'catalog-stock', label: '在庫', path: '/catalog/stock', roles: SHOP_ROLES },
   { id: 'applications', label: '会員申請', path: '/applications', roles: ADMIN_ONLY },
   { id: 'members', label: '会員一覧', path: '/members', roles: ADMIN_ONLY },
   { id: 'customer-import', label: '顧客インポート', path: '/customers/import', roles: ADMIN_ONLY },
