@@ -4,11 +4,16 @@ import { accountAuthRoutes } from './account/auth/account-auth.routes.ts';
 import { staffAuthRoutes } from './admin/auth/staff-auth.routes.ts';
 import { accountRoutes } from './account/account.routes.tsx';
 import { adminConsoleRoutes } from './admin/admin.routes.ts';
+import { adminCatalogRoutes } from './admin/catalog/catalog-admin.routes.ts';
+import { shopMediaRoutes } from './media/media.routes.ts';
 import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
 import { operatorConsoleRoutes } from './operator/operator.routes.ts';
 import { platformHomeRoutes } from './public/platform-home.routes.tsx';
 import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
 import { catalogRoutes } from './storefront/catalog.routes.tsx';
+import { cartRoutes } from './storefront/cart/cart.routes.tsx';
+import { checkoutRoutes } from './storefront/checkout/checkout.routes.tsx';
+import { quickOrderRoutes } from './storefront/quick-order/quick-order.routes.tsx';
 import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
 
 /** Every audience's routes, in one list: the composition root of the web layer. */
@@ -19,12 +24,17 @@ export const ROUTES: readonly RouteModule[] = [
   accountRoutes,
   staffAuthRoutes,
   adminConsoleRoutes,
+  adminCatalogRoutes,
   operatorConsoleRoutes,
   (app, platform) =>
     registerShopRoutes(app, platform, async (shopApp, p) => {
       shopFrontRoutes(shopApp, p);
       sessionHandoffRoutes(shopApp, p);
       catalogRoutes(shopApp, p);
+      cartRoutes(shopApp, p);
+      quickOrderRoutes(shopApp, p);
+      checkoutRoutes(shopApp, p);
+      shopMediaRoutes(shopApp, p);
       shopCspReportRoutes(shopApp, p);
     }),
 ];

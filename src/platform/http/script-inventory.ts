@@ -29,7 +29,7 @@ export const SCRIPT_INVENTORY: readonly InventoriedScript[] = [
     file: 'js/postal-fill.js',
     purpose: '郵便番号から住所を補完する (Oroshi が配信する日本郵便データのみ参照)',
     owner: 'platform-team',
-    pages: ['salon-profile', 'checkout-address', 'account-locations'],
+    pages: ['salon-profile', 'checkout-address', 'account-locations', 'checkout'],
     sha384: 'sha384-vMI4lreSz5REAMjG78Jj8GUgbtpyhpwxOmB2A/VV4/s0DpLM5O+DoAUyXa0ED0rk',
   },
   {
