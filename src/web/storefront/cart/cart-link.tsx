@@ -14,8 +14,9 @@ export function CartLink(props: { base: string; count: number }) {
     <a href={`${props.base}/cart`} class="cart-link">
       カート
       {props.count > 0 && (
-        <span class="cart-link__count" aria-label={`${props.count}品目`}>
+        <span class="cart-link__count">
           {props.count}
+          <span class="visually-hidden">品目</span>
         </span>
       )}
     </a>

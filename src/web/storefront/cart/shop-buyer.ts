@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Buyer } from '../../../domains/cart/buyer.ts';
 import { ForbiddenError } from '../../../domains/shared/domain-error.ts';
+import { safeNextPath } from '../../../platform/http/auth-errors.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import type { ShopScope } from '../../../platform/http/request-scope.ts';
 import type { MemberNav } from '../shop-layout.tsx';
@@ -48,6 +49,6 @@ export async function requireShopBuyer(platform: Platform, scope: ShopScope, req
 
 /** A `next` inside this shop only (relative path, no scheme, no //). */
 export function shopNextPath(next: unknown): string | null {
-  if (typeof next !== 'string' || next.length > 300 || !next.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f]/.test(next)) return null;
-  return next;
+  if (typeof next === 'string' && next.length > 300) return null;
+  return safeNextPath(next, '') || null;
 }
