@@ -122,7 +122,7 @@ export function CartPage(props: CartPageProps) {
         </div>
       ) : (
         <>
-          <div class="table-wrap cart-table">
+          <div class="table-wrap cart-table" tabindex={0} role="region" aria-label="カートの商品一覧">
             <table>
               <caption class="visually-hidden">カートの商品</caption>
               <thead>

@@ -57,7 +57,7 @@ export function CheckoutConfirmPage(props: CheckoutConfirmPageProps) {
 
       <section class="panel" aria-labelledby="confirm-items">
         <h2 id="confirm-items">ご注文商品・数量・価格</h2>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex={0} role="region" aria-label="ご注文商品の一覧">
           <table>
             <thead>
               <tr>

@@ -21,7 +21,7 @@ export interface QuickOrderPageProps {
 
 function PreviewTable(props: { preview: QuickOrderPreview }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex={0} role="region" aria-label="読み取り結果の表">
       <table class="quick-order-preview">
         <caption>読み取り結果（{props.preview.rows.length}行、注文できる行 {props.preview.validCount}）</caption>
         <thead>
@@ -62,10 +62,10 @@ function PreviewTable(props: { preview: QuickOrderPreview }) {
                 {row.error ? (
                   <span class="field__error">{row.error}</span>
                 ) : row.snapshot && row.quantity && row.snapshot.available < row.quantity ? (
-                  <span class="badge badge--warn">在庫 {row.snapshot.available}（不足）</span>
+                  <span class="stock-short">在庫 {row.snapshot.available}（不足）</span>
                 ) : (
-                  <span class="badge badge--ok">
-                    OK{row.price && row.quantity ? `（小計 ${formatYen(row.price.unitPriceYen * row.quantity)}）` : ''}
+                  <span class="line-ok">
+                    追加できます{row.price && row.quantity ? `（小計 ${formatYen(row.price.unitPriceYen * row.quantity)}）` : ''}
                   </span>
                 )}
               </td>
