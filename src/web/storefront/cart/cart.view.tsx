@@ -56,12 +56,12 @@ function CartRow(props: { line: CartLine; base: string; csrfToken: string }) {
           </p>
         ))}
       </td>
-      <td class="num">
+      <td class="num" data-label="単価（税抜）">
         <UnitPrice excl={line.price.unitPriceYen} incl={line.price.unitPriceInclTaxYen} />
         {line.price.taxRate === 8 && <div class="muted">軽減税率8%</div>}
         {line.price.tierMinQuantity && <div class="muted">{line.price.tierMinQuantity}個以上の価格</div>}
       </td>
-      <td>
+      <td data-label="数量">
         <form method="post" action={`${base}/cart/items/${line.variantId}`} class="cart-qty">
           <CsrfField token={props.csrfToken} />
           <label class="visually-hidden" for={`qty-${line.variantId}`}>
@@ -79,7 +79,7 @@ function CartRow(props: { line: CartLine; base: string; csrfToken: string }) {
           </button>
         </form>
       </td>
-      <td class="num">{formatYen(line.lineTotalExclTax)}</td>
+      <td class="num" data-label="小計（税抜）">{formatYen(line.lineTotalExclTax)}</td>
     </tr>
   );
 }
@@ -123,7 +123,7 @@ export function CartPage(props: CartPageProps) {
       ) : (
         <>
           <div class="table-wrap cart-table" tabindex={0} role="region" aria-label="カートの商品一覧">
-            <table>
+            <table class="stack-table">
               <caption class="visually-hidden">カートの商品</caption>
               <thead>
                 <tr>

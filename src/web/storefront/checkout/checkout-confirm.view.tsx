@@ -58,7 +58,7 @@ export function CheckoutConfirmPage(props: CheckoutConfirmPageProps) {
       <section class="panel" aria-labelledby="confirm-items">
         <h2 id="confirm-items">ご注文商品・数量・価格</h2>
         <div class="table-wrap" tabindex={0} role="region" aria-label="ご注文商品の一覧">
-          <table>
+          <table class="stack-table">
             <thead>
               <tr>
                 <th scope="col">商品</th>
@@ -81,13 +81,13 @@ export function CheckoutConfirmPage(props: CheckoutConfirmPageProps) {
                     <div class="muted mono">品番 {l.snapshot.sku}</div>
                     {l.price.taxRate === 8 && <span class="muted">軽減税率8%対象</span>}
                   </td>
-                  <td class="num">
+                  <td class="num" data-label="単価">
                     <UnitPrice excl={l.price.unitPriceYen} incl={l.price.unitPriceInclTaxYen} />
                   </td>
-                  <td class="num" data-confirm="quantity">
+                  <td class="num" data-label="数量" data-confirm="quantity">
                     {l.quantity}
                   </td>
-                  <td class="num">{formatYen(l.lineTotalExclTax)}</td>
+                  <td class="num" data-label="小計（税抜）">{formatYen(l.lineTotalExclTax)}</td>
                 </tr>
               ))}
             </tbody>
