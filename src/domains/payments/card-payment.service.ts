@@ -153,7 +153,7 @@ export async function applyProviderStatus(tx: Tx, tenantId: string, payment: Pay
   }
   if (!target || (target === order.paymentStatus && !(target === 'partially_refunded' && refundGrew))) return { kind: 'applied', orderPaymentStatus: order.paymentStatus, orderConfirmed: false };
   // paid → partially_refunded → refunded; anything already further along stays.
-  const rank: Record<OrderPaymentStatus, number> = { unpaid: 0, failed: 0, pending: 1, cancelled: 1, authorized: 2, paid: 3, partially_refunded: 4, refunded: 5 };
+  const rank: Record<OrderPaymentStatus, number> = { unpaid: 0, failed: 1, pending: 1, cancelled: 1, authorized: 2, paid: 3, partially_refunded: 4, refunded: 5 };
   if (rank[target] < rank[order.paymentStatus]) return { kind: 'applied', orderPaymentStatus: order.paymentStatus, orderConfirmed: false };
   if (target === 'paid' && order.paymentStatus === 'cancelled') return { kind: 'applied', orderPaymentStatus: order.paymentStatus, orderConfirmed: false };
   const result = await setPaymentStatus(tx, {
