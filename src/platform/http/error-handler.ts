@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import { raiseRenderRefusal } from '../../domains/security/render-refusal.events.ts';
 import { DomainError, RateLimitedError } from '../../domains/shared/domain-error.ts';
 import { ScopeError } from '../db/tenant-scope.ts';
 import { ErrorPage } from '../views/error-page.tsx';
@@ -98,6 +99,14 @@ export function installErrorHandlers(platform: Platform, app: import('fastify').
     if (error instanceof UninventoriedScriptError) {
       // A page tried to ship a script nobody approved: the tamper signal the protection issue acts on.
       request.log.fatal({ event: 'security.uninventoried_script', detail: error.message }, 'refused to serve a page with an uninventoried script');
+      // Contained (card stop for the shop) without holding up the error page.
+      void raiseRenderRefusal(platform.database, {
+        tenantId: request.tenantId ?? null,
+        route: request.routeOptions?.url ?? request.url.split('?')[0] ?? '',
+        found: error.found,
+        url: request.url,
+        requestId: String(request.id),
+      }).catch((err) => request.log.error({ err, event: 'security.raise_failed' }, 'could not raise the render refusal'));
     } else if (mapped.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {

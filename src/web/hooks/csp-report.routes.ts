@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { raiseCspReportEvents } from '../../domains/security/csp-report.events.ts';
 import { parseCspReports, storeCspReports } from '../../domains/security/csp-report.service.ts';
 import { DomainError } from '../../domains/shared/domain-error.ts';
 import type { Platform } from '../../platform/http/platform.ts';
@@ -37,11 +38,24 @@ function csp(app: FastifyInstance, platform: Platform, scope: 'shop' | 'platform
         clientIp: request.ip,
         sessionId,
       });
-    if (scope === 'shop') {
-      await inShop(platform, request, ({ tx, tenant, session }) => store(tx, tenant.id, session?.id ?? null));
-    } else {
-      await inPlatformRequest(platform, request, ({ tx, session }) => store(tx, null, session?.id ?? null));
-    }
+    const who =
+      scope === 'shop'
+        ? await inShop(platform, request, async ({ tx, tenant, session }) => {
+            await store(tx, tenant.id, session?.id ?? null);
+            return { tenantId: tenant.id as string | null, session };
+          })
+        : await inPlatformRequest(platform, request, async ({ tx, session }) => {
+            await store(tx, null, session?.id ?? null);
+            return { tenantId: null, session };
+          });
+    // After the reports are committed: a critical violation stops cards before this answers.
+    await raiseCspReportEvents(platform.database, reports, {
+      tenantId: who.tenantId,
+      page: pageOf(request),
+      sessionId: who.session?.id ?? null,
+      principalId: who.session?.user_id ?? null,
+      userAgent: String(request.headers['user-agent'] ?? ''),
+    });
     request.log.warn({ event: 'security.csp_violation', page: pageOf(request), directive: reports[0]?.effective_directive }, 'CSP violation reported');
     return reply.status(204).send();
   });
