@@ -41,11 +41,16 @@ export const OPERATOR_ROLES: readonly StaffRole[] = ['platform_admin', 'security
 interface GuardScope {
   tx: Tx;
   session: Session | null;
+  /** The shop the request is for, when there is one: a session bound to another shop is not valid here. */
+  tenant?: { id: string } | null;
 }
 
 export async function loadSalonPrincipal(scope: GuardScope): Promise<SalonPrincipal | null> {
   const s = scope.session;
   if (!s || s.audience !== 'salon' || !s.account_id) return null;
+  // A session handed off to one shop's origin never counts on another shop (in production the
+  // browser already keeps it there; on the shared development host this check does).
+  if (s.bound_tenant_id && scope.tenant && s.bound_tenant_id !== scope.tenant.id) return null;
   const user = await scope.tx
     .selectFrom('salon_users')
     .select(['id', 'account_id', 'role', 'email', 'display_name', 'status', 'is_synthetic'])
