@@ -330,3 +330,32 @@ describe('provider down or slow', () => {
     }
   });
 });
+
+describe('scan:pan after card payments', () => {
+  it('finds no card number in the database or files, finds a planted one, and lets the demo catalog JANs pass', async () => {
+    const { seedDemoCatalog } = await import('../../demo/seed-catalog.ts');
+    const { scanDatabaseForPans, scanFilesForPans } = await import('./pan-scan.service.ts');
+    const fsMod = await import('node:fs');
+    const os = await import('node:os');
+    const pathMod = await import('node:path');
+    await seedDemoCatalog(database);
+    const jans = await database.ownerExec(`SELECT count(*)::int AS n FROM product_variants WHERE jan_code IS NOT NULL`);
+    expect((jans.rows[0] as { n: number }).n).toBeGreaterThan(100);
+    expect(await scanDatabaseForPans(database)).toEqual([]);
+
+    const dir = fsMod.mkdtempSync(pathMod.join(os.tmpdir(), 'oroshi-pan-'));
+    fsMod.writeFileSync(pathMod.join(dir, 'app.log'), `{"msg":"request","jan":"4901234567894","t":"T1234567890123"}\n`);
+    expect((await scanFilesForPans([dir])).findings).toEqual([]);
+
+    const order = await createCardOrder(database, member);
+    await database.ownerExec(`UPDATE orders SET notes = $1 WHERE tenant_id = $2 AND id = $3`, ['カード 4111 1111 1111 1111 で払いたい', member.tenantId, order.id]);
+    fsMod.writeFileSync(pathMod.join(dir, 'upload.txt'), 'ｶｰﾄﾞ ５５５５－５５５５－５５５５－４４４４');
+    const inDb = await scanDatabaseForPans(database);
+    expect(inDb).toHaveLength(1);
+    expect(inDb[0]!.where).toContain('orders.notes');
+    expect(inDb[0]!.masked).not.toContain('4111111111111111');
+    const inFiles = await scanFilesForPans([dir]);
+    expect(inFiles.findings.map((f) => f.where)).toEqual([pathMod.join(dir, 'upload.txt')]);
+    fsMod.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
