@@ -9,7 +9,7 @@ import type { Database } from './database.ts';
  */
 
 /** Platform tables: no shop's data in them (sessions carry user ids, never shop data). */
-const PLATFORM_TABLES = new Set(['platform_operator', 'tenants', 'sessions', 'rate_limit_counters', 'schema_migrations', 'auth_tokens', 'verifier_heartbeats']);
+const PLATFORM_TABLES = new Set(['platform_operator', 'tenants', 'sessions', 'rate_limit_counters', 'schema_migrations', 'auth_tokens', 'verifier_heartbeats', 'script_inventory_approvals']);
 /**
  * A salon's own data and users' credentials: no tenant_id (one salon account serves many shops),
  * but forced RLS scoped to the salon, its shops through memberships, or the user alone.

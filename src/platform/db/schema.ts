@@ -5,6 +5,7 @@ import type { OrdersTables } from '../../domains/orders/orders.tables.ts';
 import type { PaymentsTables } from '../../domains/payments/payments.tables.ts';
 import type { CustomerImportTables } from '../../domains/customers-import/customer-import.tables.ts';
 import type { SecurityTables } from '../../domains/security/security.tables.ts';
+import type { MonitorTables } from '../../domains/monitor/monitor.tables.ts';
 
 /**
  * Kysely's view of the tables. One interface per table, named after it; domains that add tables
@@ -160,7 +161,7 @@ export interface CspReportsTable {
   session_id: string | null;
 }
 
-export interface DB extends AccountsTables, CatalogTables, CustomerImportTables, OrdersTables, PaymentsTables, SecurityTables {
+export interface DB extends AccountsTables, CatalogTables, CustomerImportTables, OrdersTables, PaymentsTables, SecurityTables, MonitorTables {
   platform_operator: PlatformOperatorTable;
   tenants: TenantsTable;
   sessions: SessionsTable;

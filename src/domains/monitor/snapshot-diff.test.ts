@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { cardLikeReasons } from './card-input.detect.ts';
+import { diffSnapshots } from './snapshot-diff.ts';
+import { normaliseUrl, type InputRecord, type PageSnapshot, type WalkSnapshot } from './walk-snapshot.ts';
+
+const CSP = "default-src 'none'; script-src 'sha384-AAA'; form-action 'self'; report-uri /s/mall/hooks/csp-report?page=checkout";
+
+function input(name: string, extra: Partial<InputRecord> = {}): InputRecord {
+  return { tag: 'input', name, type: 'text', autocomplete: '', inputmode: '', pattern: '', maxlength: '', ...extra };
+}
+
+function page(step: PageSnapshot['step'], extra: Partial<PageSnapshot> = {}): PageSnapshot {
+  return {
+    step,
+    url: `/s/mall/${step}`,
+    origin: 'http://127.0.0.1:3000',
+    status: 200,
+    headers: { 'content-security-policy': CSP, 'x-frame-options': 'DENY' },
+    metaCsp: [],
+    scripts: [{ src: '/static/js/postal-fill.abc.js', sha384: 'sha384-AAA' }],
+    forms: [{ action: '/s/mall/checkout', method: 'post', inputs: [input('_csrf', { type: 'hidden' }), input('postalCode', { autocomplete: 'postal-code', maxlength: '8' })] }],
+    cardInputs: [],
+    iframes: [],
+    requestOrigins: ['self'],
+    cspViolations: [],
+    ...extra,
+  };
+}
+
+function snapshot(pages: PageSnapshot[], paymentRedirectHost: string | null = null): WalkSnapshot {
+  return { version: 1, profile: 'desktop', pages, paymentRedirectHost };
+}
+
+const base = snapshot([page('checkout'), page('checkout-confirm')]);
+const kinds = (s: WalkSnapshot, b: WalkSnapshot | null = base) => diffSnapshots(b, s).deviations.map((d) => `${d.severity}:${d.kind}`).sort();
+
+describe('diffSnapshots', () => {
+  it('finds nothing between equal snapshots', () => {
+    expect(diffSnapshots(base, structuredClone(base)).deviations).toEqual([]);
+  });
+
+  it('calls an added, a changed or an inline script critical and a removed one a warning', () => {
+    const added = snapshot([page('checkout', { scripts: [...page('checkout').scripts, { src: 'https://evil.example/s.js', sha384: 'sha384-BBB' }] }), page('checkout-confirm')]);
+    expect(kinds(added)).toEqual(['critical:walk.script-added']);
+    const changed = snapshot([page('checkout', { scripts: [{ src: '/static/js/postal-fill.abc.js', sha384: 'sha384-CCC' }] }), page('checkout-confirm')]);
+    expect(kinds(changed)).toEqual(['critical:walk.script-changed']);
+    const inline = snapshot([page('checkout', { scripts: [...page('checkout').scripts, { src: null, sha384: 'sha384-DDD' }] }), page('checkout-confirm')]);
+    expect(kinds(inline)).toEqual(['critical:walk.script-added']);
+    const removed = snapshot([page('checkout', { scripts: [] }), page('checkout-confirm')]);
+    expect(kinds(removed)).toEqual(['warning:walk.script-removed']);
+  });
+
+  it('calls a changed form action or new inputs critical', () => {
+    const moved = snapshot([page('checkout', { forms: [{ ...page('checkout').forms[0]!, action: 'https://look-alike.example/pay' }] }), page('checkout-confirm')]);
+    expect(kinds(moved)).toEqual(['critical:walk.form-added', 'warning:walk.form-removed']);
+    const extra = snapshot([page('checkout', { forms: [{ ...page('checkout').forms[0]!, inputs: [...page('checkout').forms[0]!.inputs, input('note2')] }] }), page('checkout-confirm')]);
+    expect(kinds(extra)).toEqual(['critical:walk.form-inputs-changed']);
+  });
+
+  it('calls CSP weakening, removal and a <meta> CSP critical', () => {
+    const unsafe = snapshot([page('checkout', { headers: { ...page('checkout').headers, 'content-security-policy': CSP.replace("'sha384-AAA'", "'sha384-AAA' 'unsafe-inline'") } }), page('checkout-confirm')]);
+    expect(kinds(unsafe)).toEqual(['critical:walk.csp-weakened']);
+    const missing = snapshot([page('checkout', { headers: { 'x-frame-options': 'DENY' }, metaCsp: ["script-src 'unsafe-inline'"] }), page('checkout-confirm')]);
+    expect(kinds(missing)).toEqual(['critical:walk.csp-meta', 'critical:walk.csp-missing']);
+    const other = snapshot([page('checkout', { headers: { ...page('checkout').headers, 'content-security-policy': CSP.replace('AAA', 'ZZZ') } }), page('checkout-confirm')]);
+    expect(kinds(other)).toEqual(['critical:walk.csp-changed']);
+  });
+
+  it('warns on other headers, new origins, iframes and missing steps', () => {
+    const s = snapshot([page('checkout', { headers: { 'content-security-policy': CSP }, requestOrigins: ['https://collect.example', 'self'], iframes: ['https://x.example/f'] })]);
+    expect(kinds(s)).toEqual(['warning:walk.header-changed', 'warning:walk.iframe-added', 'warning:walk.request-origin-added', 'warning:walk.step-missing']);
+  });
+
+  it('flags card-like inputs as critical even without a baseline and never on the provider page', () => {
+    const fake = page('checkout-confirm', { cardInputs: [{ formAction: '/s/mall/checkout/place', name: 'cardnumber', reasons: ['name=cardnumber'] }] });
+    expect(kinds(snapshot([fake]), null)).toEqual(['critical:walk.card-input']);
+    const provider = page('payment-provider', { cardInputs: [{ formAction: null, name: 'cardnumber', reasons: ['name=cardnumber'] }] });
+    expect(kinds(snapshot([provider]), null)).toEqual([]);
+  });
+
+  it('calls a payment redirect to another host critical', () => {
+    const b = snapshot([page('checkout')], 'psp.example');
+    expect(kinds(snapshot([page('checkout')], 'psp.example'), b)).toEqual([]);
+    expect(kinds(snapshot([page('checkout')], 'psp-example.evil'), b)).toEqual(['critical:walk.redirect-host']);
+  });
+});
+
+describe('cardLikeReasons', () => {
+  it('recognises card fields by name, autocomplete, pattern and length', () => {
+    expect(cardLikeReasons(input('cardnumber'))).not.toEqual([]);
+    expect(cardLikeReasons(input('x', { autocomplete: 'cc-number' }))).not.toEqual([]);
+    expect(cardLikeReasons(input('cvc', { maxlength: '4' }))).not.toEqual([]);
+    expect(cardLikeReasons(input('field1', { maxlength: '16', inputmode: 'numeric' }))).not.toEqual([]);
+    expect(cardLikeReasons(input('field2', { pattern: '\\d{13,19}' }))).not.toEqual([]);
+    expect(cardLikeReasons(input('exp_month'))).not.toEqual([]);
+  });
+
+  it('leaves the checkout fields Oroshi really has alone', () => {
+    for (const i of [
+      input('postalCode', { autocomplete: 'postal-code', maxlength: '8', inputmode: 'numeric' }),
+      input('phone', { type: 'tel', autocomplete: 'tel', maxlength: '20' }),
+      input('email', { type: 'email', maxlength: '254' }),
+      input('password', { type: 'password', maxlength: '128' }),
+      input('poNumber', { maxlength: '50' }),
+      input('paymentMethod', { type: 'radio' }),
+      input('idempotencyKey', { type: 'hidden' }),
+      input('recipientCompany', { autocomplete: 'organization', maxlength: '100' }),
+      input('locationId', { tag: 'select', type: '' }),
+    ]) {
+      expect(cardLikeReasons(i), i.name).toEqual([]);
+    }
+  });
+});
+
+describe('normaliseUrl', () => {
+  it('drops what varies between walks and keeps what identifies the resource', () => {
+    const origin = 'http://127.0.0.1:3000';
+    expect(normaliseUrl('http://127.0.0.1:3000/s/mall/payment/0b8f4a52-3c1e-4f7a-9d2b-1a2b3c4d5e6f?cancelled=1', origin)).toBe('/s/mall/payment/:uuid?cancelled=*');
+    expect(normaliseUrl('/s/mall/checkout/complete/MALL-250101-0042', origin)).toBe('/s/mall/checkout/complete/:id');
+    expect(normaliseUrl('https://psp.example/pay/cs_test_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7#x', origin)).toBe('https://psp.example/pay/:token');
+    expect(normaliseUrl('/static/js/postal-fill.3f2a9c1d.js', origin)).toBe('/static/js/postal-fill.3f2a9c1d.js');
+  });
+});

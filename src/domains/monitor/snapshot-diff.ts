@@ -1,0 +1,221 @@
+import {
+  type Deviation,
+  type DeviationSeverity,
+  type FormRecord,
+  formKey,
+  inputKey,
+  type PageSnapshot,
+  type WalkDiff,
+  type WalkSnapshot,
+  type WalkStep,
+} from './walk-snapshot.ts';
+
+/**
+ * The browser monitor's judgement: what changed between the approved baseline and this walk.
+ * Critical (the shop's card payments stop): any script added or changed, any form added or whose
+ * action or inputs changed, a card-like input on an Oroshi page, a CSP changed, weakened, moved to
+ * <meta> or missing, the payment step landing on another host. Warning: everything else that
+ * differs (removed scripts or forms, new request origins, iframes, other headers, new CSP
+ * violations, a page of the walk missing or new).
+ *
+ * Card-like inputs are judged without the baseline: a baseline cannot approve one.
+ */
+
+export interface DiffOptions {
+  /** Hosts the payment step may land on (the shop's provider), besides the baseline's. */
+  providerHosts?: readonly string[];
+}
+
+function deviation(kind: string, severity: DeviationSeverity, step: WalkStep | 'walk', key: string, summary: string, detail: Record<string, unknown> = {}): Deviation {
+  return { kind, severity, step, key: `${step}:${key}`.slice(0, 150), summary, detail };
+}
+
+/** Pages not served by Oroshi (the provider's hosted page) are not judged for card inputs or scripts. */
+function isProviderPage(page: PageSnapshot): boolean {
+  return page.step === 'payment-provider';
+}
+
+export function cardInputDeviations(snapshot: WalkSnapshot): Deviation[] {
+  return snapshot.pages
+    .filter((page) => !isProviderPage(page))
+    .flatMap((page) =>
+      page.cardInputs.map((input) =>
+        deviation('walk.card-input', 'critical', page.step, `card:${input.formAction ?? '-'}:${input.name}`, `Oroshi のページ（${page.step}）にカード番号らしき入力欄があります: ${input.name || '(名前なし)'}`, {
+          url: page.url,
+          input,
+        }),
+      ),
+    );
+}
+
+const WEAK_CSP = /'unsafe-inline'|'unsafe-eval'|'unsafe-hashes'|'strict-dynamic'|(^|\s)\*(\s|;|$)|(^|\s)(https?|data|blob):(\s|;|$)/;
+
+function directives(csp: string): Map<string, string> {
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name = '', ...rest] = d.split(/\s+/);
+        return [name.toLowerCase(), rest.join(' ')] as const;
+      }),
+  );
+}
+
+function cspDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapshot): Deviation[] {
+  const before = base.headers['content-security-policy'];
+  const after = current.headers['content-security-policy'];
+  const out: Deviation[] = [];
+  if (current.metaCsp.length > base.metaCsp.length || current.metaCsp.some((m) => !base.metaCsp.includes(m))) {
+    out.push(deviation('walk.csp-meta', 'critical', step, 'csp-meta', `CSP が <meta> で配信されています（${step}）`, { metaCsp: current.metaCsp, baseline: base.metaCsp }));
+  }
+  if (before && !after) {
+    out.push(deviation('walk.csp-missing', 'critical', step, 'csp-missing', `CSP ヘッダーがありません（${step}）`, { baseline: before }));
+    return out;
+  }
+  if (!after || after === before) return out;
+  const was = directives(before ?? '');
+  const now = directives(after);
+  const weakened = [...now.entries()].filter(([name, value]) => WEAK_CSP.test(value) && !WEAK_CSP.test(was.get(name) ?? '')).map(([name]) => name);
+  const dropped = [...was.keys()].filter((name) => !now.has(name));
+  if (weakened.length || dropped.length) {
+    out.push(deviation('walk.csp-weakened', 'critical', step, 'csp-weakened', `CSP が弱められました（${step}）: ${[...weakened, ...dropped.map((d) => `-${d}`)].join(', ')}`, { weakened, dropped, baseline: before ?? null, current: after }));
+  } else {
+    out.push(deviation('walk.csp-changed', 'critical', step, 'csp-changed', `CSP が基準と異なります（${step}）`, { baseline: before ?? null, current: after }));
+  }
+  return out;
+}
+
+function headerDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapshot): Deviation[] {
+  const names = new Set([...Object.keys(base.headers), ...Object.keys(current.headers)]);
+  names.delete('content-security-policy');
+  const changed = [...names].filter((n) => base.headers[n] !== current.headers[n]).sort();
+  return changed.map((name) =>
+    deviation('walk.header-changed', 'warning', step, `header:${name}`, `セキュリティヘッダー ${name} が基準と異なります（${step}）`, { header: name, baseline: base.headers[name] ?? null, current: current.headers[name] ?? null }),
+  );
+}
+
+function scriptDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapshot): Deviation[] {
+  const out: Deviation[] = [];
+  const baseBySrc = new Map<string, Set<string>>();
+  for (const s of base.scripts) {
+    const key = s.src ?? 'inline';
+    baseBySrc.set(key, (baseBySrc.get(key) ?? new Set()).add(s.sha384));
+  }
+  const seen = new Set<string>();
+  for (const s of current.scripts) {
+    const key = s.src ?? 'inline';
+    const approved = baseBySrc.get(key);
+    if (approved?.has(s.sha384)) {
+      seen.add(`${key}|${s.sha384}`);
+      continue;
+    }
+    if (approved && s.src) {
+      out.push(deviation('walk.script-changed', 'critical', step, `script-changed:${key}:${s.sha384}`, `スクリプトの内容が変わりました（${step}）: ${key}`, { src: s.src, sha384: s.sha384, approved: [...approved] }));
+    } else {
+      out.push(deviation('walk.script-added', 'critical', step, `script-added:${key}:${s.sha384}`, `基準にないスクリプトが読み込まれました（${step}）: ${s.src ?? 'インラインスクリプト'}`, { src: s.src, sha384: s.sha384 }));
+    }
+  }
+  const currentKeys = new Set(current.scripts.map((s) => `${s.src ?? 'inline'}|${s.sha384}`));
+  const currentSrcs = new Set(current.scripts.map((s) => s.src ?? 'inline'));
+  for (const s of base.scripts) {
+    const key = `${s.src ?? 'inline'}|${s.sha384}`;
+    // A changed script is reported once, as changed.
+    if (currentKeys.has(key) || currentSrcs.has(s.src ?? 'inline')) continue;
+    out.push(deviation('walk.script-removed', 'warning', step, `script-removed:${key}`, `基準にあるスクリプトが読み込まれませんでした（${step}）: ${s.src ?? 'インラインスクリプト'}`, { src: s.src, sha384: s.sha384 }));
+  }
+  return out;
+}
+
+function formDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapshot): Deviation[] {
+  const out: Deviation[] = [];
+  const group = (forms: readonly FormRecord[]) => {
+    const m = new Map<string, Set<string>>();
+    for (const f of forms) {
+      const set = m.get(formKey(f)) ?? new Set<string>();
+      set.add(f.inputs.map(inputKey).join(','));
+      m.set(formKey(f), set);
+    }
+    return m;
+  };
+  const before = group(base.forms);
+  const after = group(current.forms);
+  for (const [key, shapes] of after) {
+    const approved = before.get(key);
+    if (!approved) {
+      out.push(deviation('walk.form-added', 'critical', step, `form-added:${key}`, `基準にないフォームがあります（${step}）: ${key}`, { form: key, inputs: [...shapes] }));
+      continue;
+    }
+    for (const shape of shapes) {
+      if (approved.has(shape)) continue;
+      const was = new Set([...approved].flatMap((s) => s.split(',')));
+      const now = shape.split(',');
+      out.push(
+        deviation('walk.form-inputs-changed', 'critical', step, `form-inputs:${key}:${shape}`.slice(0, 140), `フォームの入力欄が基準と異なります（${step}）: ${key}`, {
+          form: key,
+          added: now.filter((i) => i && !was.has(i)),
+          removed: [...was].filter((i) => i && !now.includes(i)),
+        }),
+      );
+    }
+  }
+  for (const key of before.keys()) {
+    if (!after.has(key)) out.push(deviation('walk.form-removed', 'warning', step, `form-removed:${key}`, `基準にあるフォームがありません（${step}）: ${key}`, { form: key }));
+  }
+  return out;
+}
+
+function listDeviations(step: WalkStep, kind: string, label: string, before: readonly string[], after: readonly string[]): Deviation[] {
+  const was = new Set(before);
+  return after
+    .filter((v) => !was.has(v))
+    .map((value) => deviation(kind, 'warning', step, `${kind}:${value}`, `${label}（${step}）: ${value}`, { value }));
+}
+
+function pageDeviations(base: PageSnapshot, current: PageSnapshot): Deviation[] {
+  const step = current.step;
+  const out = [...cspDeviations(step, base, current), ...headerDeviations(step, base, current)];
+  if (!isProviderPage(current)) {
+    out.push(...scriptDeviations(step, base, current), ...formDeviations(step, base, current));
+  }
+  out.push(
+    ...listDeviations(step, 'walk.request-origin-added', '基準にない接続先へのリクエストがありました', base.requestOrigins, current.requestOrigins),
+    ...listDeviations(step, 'walk.iframe-added', '基準にない iframe があります', base.iframes, current.iframes),
+    ...listDeviations(step, 'walk.csp-violation', 'ブラウザーが CSP 違反を報告しました', base.cspViolations, current.cspViolations),
+  );
+  if (current.url !== base.url) {
+    out.push(deviation('walk.page-url-changed', 'warning', step, `url:${current.url}`, `ページの行き先が基準と異なります（${step}）: ${current.url}`, { baseline: base.url, current: current.url }));
+  }
+  return out;
+}
+
+/** Every deviation of `current` from `baseline` (null: no approved baseline yet — only card inputs are judged). */
+export function diffSnapshots(baseline: WalkSnapshot | null, current: WalkSnapshot, options: DiffOptions = {}): WalkDiff {
+  const deviations = [...cardInputDeviations(current)];
+  if (baseline) {
+    const basePages = new Map(baseline.pages.map((p) => [p.step, p]));
+    const currentSteps = new Set(current.pages.map((p) => p.step));
+    for (const page of current.pages) {
+      const base = basePages.get(page.step);
+      if (!base) {
+        deviations.push(deviation('walk.step-added', 'warning', page.step, 'step-added', `基準にないページを巡回しました: ${page.step}`, { url: page.url }));
+        continue;
+      }
+      deviations.push(...pageDeviations(base, page));
+    }
+    for (const step of basePages.keys()) {
+      if (!currentSteps.has(step)) deviations.push(deviation('walk.step-missing', 'warning', step, 'step-missing', `基準にあるページまで巡回できませんでした: ${step}`, {}));
+    }
+  }
+  const host = current.paymentRedirectHost;
+  if (host) {
+    const allowed = new Set([...(options.providerHosts ?? []), ...(baseline?.paymentRedirectHost ? [baseline.paymentRedirectHost] : [])]);
+    if (allowed.size > 0 && !allowed.has(host)) {
+      deviations.push(
+        deviation('walk.redirect-host', 'critical', 'payment-provider', `redirect:${host}`, `決済ページの遷移先が決済代行会社のホストではありません: ${host}`, { host, allowed: [...allowed] }),
+      );
+    }
+  }
+  return { deviations };
+}
