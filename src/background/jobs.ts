@@ -2,6 +2,7 @@ import { registerVerificationReminderJob } from '../domains/accounts/verificatio
 import { runAuditAnchoring, startAuditAnchoring } from '../domains/audit/audit-anchor.job.ts';
 import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
+import { registerBankTransferExpiryJob } from '../domains/orders/bank-transfer.ts';
 import type { Platform } from '../platform/http/platform.ts';
 import { type JobQueue, startJobQueue } from '../platform/jobs/job-queue.ts';
 import { startOutboxWorker } from '../platform/jobs/outbox.ts';
@@ -31,6 +32,7 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   const queue = await startJobQueue({ database, log });
   await startOutboxWorker(queue, database, log);
   await startAuditAnchoring(queue, anchoring);
+  await registerBankTransferExpiryJob(queue, database, log);
   await registerVerificationReminderJob(queue, database, log, `${config.baseOrigin}/account/profile`);
   return { queue, stop: () => queue.stop() };
 }

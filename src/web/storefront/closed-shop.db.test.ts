@@ -19,8 +19,10 @@ import { ROUTES } from '../routes.ts';
  */
 
 // The only shop paths anyone may see: front door, 特商法 page, the session handoff and sign-out,
-// browser CSP reports, public incident notices.
-const PUBLIC = [/^\/?$/, /^\/legal$/, /^\/session\/(handoff|sign-out)$/, /^\/hooks\//, /^\/notices(\/|$)/];
+// browser CSP reports, public incident notices — and product image files, which are named by
+// their content hash (unguessable, no listing; an unknown name is a plain 404) so that browsers
+// and shared caches can keep them immutably.
+const PUBLIC = [/^\/?$/, /^\/legal$/, /^\/session\/(handoff|sign-out)$/, /^\/hooks\//, /^\/notices(\/|$)/, /^\/media\/:file$/];
 
 // Anything that looks like a price or stock on a member-only answer is a leak.
 const MEMBER_MARKERS = [/円/, /在庫/, /data-price/, /data-stock/, /class="price/, /¥\s*\d/, /税込|税抜/];

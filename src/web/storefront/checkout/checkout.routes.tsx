@@ -143,9 +143,10 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
 
   app.get('/checkout/complete/:orderNumber', async (request, reply) => {
     const orderNumber = (request.params as { orderNumber: string }).orderNumber;
-    if (!/^[A-Z0-9-]{6,20}$/.test(orderNumber)) throw new NotFoundError();
     const result = await inShop(platform, request, async (scope) => {
+      // The member gate comes first: a closed shop answers every non-member the same way.
       const { buyer, nav } = await requireShopBuyer(platform, scope, request);
+      if (!/^[A-Z0-9-]{6,20}$/.test(orderNumber)) throw new NotFoundError('注文が見つかりません。');
       const order = await scope.tx
         .selectFrom('orders')
         .select(['order_number', 'payment_method', 'total_incl_tax', 'transfer_reference', 'payment_due_date'])
