@@ -67,7 +67,8 @@ export async function checkCustomerCsv(tx: Tx, text: string): Promise<ImportChec
 export async function storeImportBatch(tx: Tx, actor: StaffActor, tenantId: string, fileName: string, bytes: Uint8Array) {
   if (bytes.length > MAX_IMPORT_BYTES) throw new ValidationError({ file: 'ファイルが大きすぎます(5MBまで)。' });
   const { text, encoding } = decodeCustomerCsv(bytes);
-  const safeName = fileName.replace(/[\u0000-\u001f\\/]/g, '_').slice(-200) || 'customers.csv';
+  // Only a label for the history list: keep printable characters, never a path.
+  const safeName = [...fileName].map((c) => (c.charCodeAt(0) < 0x20 || c === '/' || c === '\\' ? '_' : c)).join('').slice(-200) || 'customers.csv';
   const check = parseCustomerCsv(text);
   const batch = await tx
     .insertInto('customer_import_batches')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { StaffRole } from '../accounts/accounts.tables.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withPlatform } from '../../platform/db/tenant-scope.ts';
+import type { StaffRole } from '../accounts/accounts.tables.ts';
 import { createSession } from '../auth/session.service.ts';
 
 /** Fixtures for console tests: staff, their sessions, salons with memberships, price ranks. */

@@ -21,7 +21,7 @@ function ipv6ToBigInt(address: string): bigint {
   let tailParts = parse(tail);
   // An embedded IPv4 tail (::ffff:192.0.2.1) counts as two groups.
   const last = (tail !== undefined ? tailParts : headParts).at(-1);
-  if (last && last.includes('.')) {
+  if (last?.includes('.')) {
     const v4 = last.split('.').map(Number);
     const groups = [((v4[0]! << 8) | v4[1]!).toString(16), ((v4[2]! << 8) | v4[3]!).toString(16)];
     if (tail !== undefined) tailParts = [...tailParts.slice(0, -1), ...groups];

@@ -30,7 +30,7 @@ async function invitedStaff(database: Database, token: string): Promise<InvitedS
   // Before a session exists, the staff row is visible only to its own principal.
   return withIdentity(database, { principalId: userId }, async (tx) => {
     const staff = await tx.selectFrom('staff_users').select(['id', 'email', 'display_name', 'tenant_id', 'status']).where('id', '=', userId).executeTakeFirst();
-    if (!staff || staff.status !== 'invited') return null;
+    if (staff?.status !== 'invited') return null;
     const shop = staff.tenant_id ? await tx.selectFrom('tenants').select('slug').where('id', '=', staff.tenant_id).executeTakeFirst() : undefined;
     return { userId: staff.id, email: staff.email, displayName: staff.display_name, tenantId: staff.tenant_id, shopSlug: shop?.slug ?? null };
   });

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { acceptStaffInvitation, findStaffInvitation, type InvitedStaff } from '../../domains/staff/staff-invitation.flow.ts';
-import { consumeRateLimit } from '../../platform/http/rate-limit.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { consumeRateLimit } from '../../platform/http/rate-limit.ts';
 import { setSessionCookie } from '../../platform/http/session-cookie.ts';
 import { CsrfField, Layout } from '../../platform/views/layout.tsx';
 import { Field, type FieldErrors, FormErrors } from './admin-ui.tsx';

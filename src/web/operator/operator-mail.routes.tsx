@@ -56,7 +56,7 @@ function MailList(props: { mails: MailRow[]; pending: PendingRow[]; label: strin
             <summary>
               {formatDateTime(m.created_at)} — {m.to_address} — {m.subject} <span class="badge">{m.transport === 'console' ? '未送信(SMTP未設定)' : 'SMTP'}</span>
             </summary>
-            <pre class="console-pre" aria-label={`${props.label}のメール本文`}>
+            <pre class="console-pre">
               {m.body_text}
             </pre>
           </details>

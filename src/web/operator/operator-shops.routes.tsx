@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { LEGAL_FIELDS } from '../../domains/tenants/tenant-legal.ts';
 import { NotFoundError } from '../../domains/shared/domain-error.ts';
 import { auditByStaff } from '../../domains/staff/staff-actor.ts';
+import { LEGAL_FIELDS } from '../../domains/tenants/tenant-legal.ts';
 import type { Tenant } from '../../platform/db/schema.ts';
 import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { certificateDownloadHeaders, openCertificate } from '../../domains/accounts/salon-certificate.service.ts';
-import { defaultVerificationExpiry, listPendingVerifications, rejectSalonVerification, verifySalon, verifySchema } from '../../domains/memberships/salon-verification.service.ts';
 import { reasonSchema } from '../../domains/memberships/membership-terms.schema.ts';
+import { defaultVerificationExpiry, listPendingVerifications, rejectSalonVerification, verifySalon, verifySchema } from '../../domains/memberships/salon-verification.service.ts';
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { auditByStaff } from '../../domains/staff/staff-actor.ts';
 import { parseInput } from '../../platform/http/input.ts';
