@@ -7,7 +7,6 @@ import { createTestApp } from '../../../test/test-app.ts';
 import { createTestDatabase } from '../../../test/test-database.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-scope.ts';
-import { waitUntil } from '../../platform/jobs/wait-until.testing.ts';
 import { startSandbox } from '../../psp-sandbox/psp-sandbox.test-support.ts';
 import type { PspSandbox } from '../../psp-sandbox/psp-sandbox.server.ts';
 import { pspWebhookRoutes } from '../../web/hooks/psp-webhook.routes.ts';
