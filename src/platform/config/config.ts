@@ -53,8 +53,30 @@ const configSchema = z.object({
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   // Where the signed anchors (anchors.jsonl) go; unset: DATA_DIR/audit-anchors.
   AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
+  // Security (issue 7). Outgoing alert webhook for critical security events (POSTed JSON).
+  SECURITY_WEBHOOK_URL: z.string().url().refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL').optional(),
+  // Ed25519 key that signs build-manifest.json (CI only; PEM or base64 PKCS#8). Unset outside
+  // production: generated into DATA_DIR/build-signing.key. See platform/build-manifest/.
+  BUILD_SIGNING_KEY: z.string().min(1).optional(),
+  // The public half the server and the verifier trust (PEM or base64 SPKI); required in production.
+  BUILD_PUBLIC_KEY: z.string().min(1).optional(),
+  // Where the signed manifest lives; unset: ./build-manifest.json in production, DATA_DIR otherwise.
+  BUILD_MANIFEST_PATH: z.string().min(1).optional(),
+  VERIFIER_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(300).default(30),
+  // Extra hosts server-side HTTP may reach besides the providers', SMTP and the webhook (comma-separated).
+  EGRESS_ALLOW_HOSTS: z.string().regex(/^[a-z0-9.,:* -]*$/i, 'must be a comma-separated list of host names').default(''),
+  // The sandbox payment provider `npm start` runs beside the demo (its own port, so its own origin).
+  PSP_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   SEED_DEMO: booleanFromEnv.optional(),
   JOBS_ENABLED: booleanFromEnv.default(true),
+  // Browser monitor (src/monitor): Debian's Chromium, how often each shop is walked, and the
+  // synthetic member it walks as (unset: the demo's monitor member where the demo is seeded).
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  MONITOR_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  MONITOR_EMAIL: z.string().email().optional(),
+  MONITOR_PASSWORD: z.string().min(1).optional(),
+  // true: a protection layer that cannot run (no Chromium, stale walks) stops card payments.
+  PROTECTION_REQUIRED: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -111,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && base.protocol !== 'https:') {
     throw new ConfigError('BASE_URL', 'must be https in production');
+  }
+  if (production && !raw.BUILD_PUBLIC_KEY) {
+    throw new ConfigError('BUILD_PUBLIC_KEY', 'is required in production (the verifier trusts only the CI-signed build)');
   }
   if (production && !raw.SECRETS_KEY) {
     throw new ConfigError('SECRETS_KEY', 'is required in production');
