@@ -156,6 +156,10 @@ describe('mail viewer and audit across shops', () => {
 
 describe('shops and operator staff', () => {
   it('suspends and reinstates a shop with a reason', async () => {
+    const noReason = await postAs(adminCookie, `/operator/shops/${shopA}`, `/operator/shops/${shopA}/status`, { status: 'suspended', reason: '' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain('理由を入力してください');
+    expect(noReason.body).toContain('特定商取引法に基づく表記');
     const res = await postAs(adminCookie, `/operator/shops/${shopA}`, `/operator/shops/${shopA}/status`, { status: 'suspended', reason: '契約確認中' });
     expect(res.statusCode).toBe(303);
     expect((await database.ownerExec('SELECT status FROM tenants WHERE id = $1', [shopA])).rows[0]!.status).toBe('suspended');

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError } from '../../domains/shared/domain-error.ts';
+import { NotFoundError, ValidationError } from '../../domains/shared/domain-error.ts';
 import { auditByStaff } from '../../domains/staff/staff-actor.ts';
 import { LEGAL_FIELDS } from '../../domains/tenants/tenant-legal.ts';
 import type { Tenant } from '../../platform/db/schema.ts';
@@ -115,25 +115,35 @@ export function operatorShopRoutes(app: FastifyInstance, platform: Platform) {
     return id;
   };
 
-  app.get('/operator/shops/:id', { config }, async (request, reply) => {
+  async function renderShop(request: FastifyRequest, reply: FastifyReply, errors?: Record<string, string>) {
     const id = loadShop((request.params as { id: string }).id);
     const data = await inOperator(platform, request, roles, async ({ tx, principal }) => {
       const shop = await tx.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
       if (!shop) throw new NotFoundError('ショップが見つかりません。');
       return { principal, shop };
     });
-    return reply.page(<ShopPage {...operatorFrame(platform, request, data.principal)} shop={data.shop} notice={(request.query as { done?: string }).done === '1'} />, { page: 'operator-shop' });
-  });
+    return reply.page(
+      <ShopPage {...operatorFrame(platform, request, data.principal)} shop={data.shop} errors={errors} notice={(request.query as { done?: string }).done === '1'} />,
+      { page: 'operator-shop', status: errors ? 400 : 200 },
+    );
+  }
+
+  app.get('/operator/shops/:id', { config }, (request, reply) => renderShop(request, reply));
 
   app.post('/operator/shops/:id/status', { config }, async (request, reply) => {
     const id = loadShop((request.params as { id: string }).id);
-    await inOperator(platform, request, roles, async ({ tx, actor }) => {
-      const input = parseInput(statusSchema, operatorFormBody(request));
-      const before = await tx.selectFrom('tenants').select('status').where('id', '=', id).where('status', '<>', 'closed').executeTakeFirst();
-      if (!before) throw new NotFoundError('ショップが見つかりません。');
-      await tx.updateTable('tenants').set({ status: input.status }).where('id', '=', id).execute();
-      await auditByStaff(tx, actor, { action: 'tenant.status_change', resourceType: 'tenant', resourceId: id, result: 'success', reason: input.reason, detail: { from: before.status, to: input.status } });
-    });
+    try {
+      await inOperator(platform, request, roles, async ({ tx, actor }) => {
+        const input = parseInput(statusSchema, operatorFormBody(request));
+        const before = await tx.selectFrom('tenants').select('status').where('id', '=', id).where('status', '<>', 'closed').executeTakeFirst();
+        if (!before) throw new NotFoundError('ショップが見つかりません。');
+        await tx.updateTable('tenants').set({ status: input.status }).where('id', '=', id).execute();
+        await auditByStaff(tx, actor, { action: 'tenant.status_change', resourceType: 'tenant', resourceId: id, result: 'success', reason: input.reason, detail: { from: before.status, to: input.status } });
+      });
+    } catch (err) {
+      if (err instanceof ValidationError) return renderShop(request, reply, { ...err.fieldErrors });
+      throw err;
+    }
     return reply.redirect(`/operator/shops/${id}?done=1`, 303);
   });
 }
