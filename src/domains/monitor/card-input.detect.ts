@@ -8,7 +8,7 @@ import type { InputRecord } from './walk-snapshot.ts';
  * Deliberately broad: a false alarm costs an operator a look; a missed fake form costs card numbers.
  */
 
-const CARD_WORDS = /(^|[^a-z])(cc|card|pan|cvc|cvv|cvn|csc|cid)([^a-z]|$)|card.?(number|num|no|holder|name)|credit.?card|security.?code|sec.?code|expir|exp.?(month|year|date|mm|yy)|カード|セキュリティコード|有効期限/i;
+const CARD_WORDS = /(^|[^a-z0-9])(cc|card|pan|cvc|cvv|cvn|csc|cid)([^a-z0-9]|$)|card.?(number|num|no|holder|name)|credit.?card|security.?code|sec.?code|expir|exp.?(month|year|date|mm|yy)|カード|セキュリティコード|有効期限/i;
 const TEXT_LIKE = new Set(['', 'text', 'tel', 'number', 'password', 'search']);
 
 export interface InputForDetection extends InputRecord {
@@ -30,7 +30,9 @@ export function cardLikeReasons(input: InputForDetection): string[] {
     ['placeholder', input.placeholder ?? ''],
     ['aria-label', input.ariaLabel ?? ''],
   ] as const) {
-    if (value && CARD_WORDS.test(value)) reasons.push(`${label}=${value.slice(0, 60)}`);
+    // Ids often carry a UUID (qty-<uuid>): its hex runs are not words.
+    const words = value.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '');
+    if (words && CARD_WORDS.test(words)) reasons.push(`${label}=${value.slice(0, 60)}`);
   }
   if (TEXT_LIKE.has(type)) {
     const maxlength = Number(input.maxlength);

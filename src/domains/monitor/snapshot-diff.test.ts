@@ -106,6 +106,7 @@ describe('cardLikeReasons', () => {
       input('idempotencyKey', { type: 'hidden' }),
       input('recipientCompany', { autocomplete: 'organization', maxlength: '100' }),
       input('locationId', { tag: 'select', type: '' }),
+      { ...input('quantity', { type: 'number', inputmode: 'numeric' }), id: 'qty-a88aded0-d359-411b-9e4d-4cc9678699c4' },
     ]) {
       expect(cardLikeReasons(i), i.name).toEqual([]);
     }

@@ -29,6 +29,8 @@ export interface WalkJudgementInput {
   durationMs: number;
   autoApproveFirstBaseline: boolean;
   providerHosts?: readonly string[];
+  /** Why the walk could not get through the shop; its pages are still judged, but it is not a good walk and proposes no baseline. */
+  incomplete?: string | null;
 }
 
 export interface WalkJudgement {
@@ -43,7 +45,7 @@ export async function judgeWalk(database: Database, input: WalkJudgementInput, r
   const judged = await withTenant(database, input.tenantId, async (tx) => {
     let baseline = await approvedBaseline(tx, input.tenantId, input.profile);
     let proposedBaselineId: string | null = null;
-    if (!baseline && !(await pendingBaseline(tx, input.tenantId, input.profile))) {
+    if (!baseline && !input.incomplete && !(await pendingBaseline(tx, input.tenantId, input.profile))) {
       const proposed = await proposeBaseline(tx, {
         tenantId: input.tenantId,
         profile: input.profile,
@@ -56,8 +58,11 @@ export async function judgeWalk(database: Database, input: WalkJudgementInput, r
       if (proposed.status === 'approved') baseline = await approvedBaseline(tx, input.tenantId, input.profile);
     }
     const diff = diffSnapshots(baseline?.snapshot ?? null, input.snapshot, { providerHosts: input.providerHosts });
-    const outcome: WalkOutcome = diff.deviations.length ? 'deviation' : baseline ? 'clean' : 'no_baseline';
-    await finishWalk(tx, { walkId: input.walkId, outcome, durationMs: input.durationMs, baselineId: baseline?.id ?? null, snapshot: input.snapshot, diff });
+    // A walk cut short misses steps by definition; that alone is a failed walk, not tampering.
+    const real = diff.deviations.filter((d) => !(input.incomplete && d.kind === 'walk.step-missing'));
+    const outcome: WalkOutcome = real.length ? 'deviation' : input.incomplete ? 'failed' : baseline ? 'clean' : 'no_baseline';
+    diff.deviations = real;
+    await finishWalk(tx, { walkId: input.walkId, outcome, durationMs: input.durationMs, baselineId: baseline?.id ?? null, snapshot: input.snapshot, diff, error: input.incomplete ?? '' });
     return { outcome, diff, baselineId: baseline?.id ?? null, proposedBaselineId };
   });
 

@@ -1,0 +1,82 @@
+import os from 'node:os';
+import type { Browser } from 'playwright-core';
+import type { Logger } from 'pino';
+import type { MonitorProfile } from '../domains/monitor/monitor.tables.ts';
+import { startWalk } from '../domains/monitor/monitor-walks.service.ts';
+import { judgeWalk, type RaiseSecurityEvent, recordFailedWalk, type WalkJudgement } from '../domains/monitor/walk-judgement.service.ts';
+import type { Config } from '../platform/config/config.ts';
+import type { Database } from '../platform/db/database.ts';
+import { withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
+import { shopHomeUrl } from '../platform/http/shop-urls.ts';
+import { launchMonitorBrowser } from './monitor-browser.ts';
+import { type MonitorCredentials, type SessionCache, walkShop } from './shop-walk.ts';
+
+/**
+ * One scheduled unit of monitor work: walk one shop in one profile, record it, judge it. The
+ * browser is launched for the walk and closed after it (~0.5 s): a crashed or poisoned browser
+ * never carries over to the next shop.
+ */
+
+export interface MonitorRunSettings {
+  database: Database;
+  log: Logger;
+  config: Pick<Config, 'BASE_DOMAIN' | 'pathTenants' | 'baseOrigin' | 'CHROMIUM_PATH' | 'APP_ENV'>;
+  /** Where the walker reaches the platform (default config.baseOrigin; tests pass their listening address). */
+  platformUrl?: string;
+  credentials: MonitorCredentials;
+  sessions: SessionCache;
+  /** Hosts the payment step may end on (the providers'); the baseline's host is always allowed. */
+  providerHosts?: readonly string[];
+  /** Development: the first baseline of a shop is approved by the system (see monitor-baselines.service.ts). */
+  autoApproveFirstBaseline?: boolean;
+  launch?: () => Promise<Browser>;
+  raise?: RaiseSecurityEvent;
+}
+
+export const MONITOR_INSTANCE = `${os.hostname()}:${process.pid}`;
+
+export interface MonitorRunResult {
+  walkId: string;
+  durationMs: number;
+  judgement: WalkJudgement | null;
+  error: string | null;
+  notes: string[];
+}
+
+export async function runMonitorWalk(settings: MonitorRunSettings, job: { tenantId: string; profile: MonitorProfile; reason: string }): Promise<MonitorRunResult> {
+  const { database, config } = settings;
+  const shop = await withPlatform(database, (tx) => tx.selectFrom('tenants').select(['id', 'slug', 'custom_host']).where('id', '=', job.tenantId).executeTakeFirstOrThrow());
+  const platformUrl = settings.platformUrl ?? config.baseOrigin;
+  const shopUrl = new URL(shopHomeUrl(config, shop), platformUrl).href;
+  const walkId = await withTenant(database, shop.id, (tx) => startWalk(tx, { tenantId: shop.id, profile: job.profile, reason: job.reason, instance: MONITOR_INSTANCE }));
+  const started = performance.now();
+  let browser: Browser | null = null;
+  try {
+    browser = await (settings.launch ?? (() => launchMonitorBrowser(config.CHROMIUM_PATH)))();
+    const walked = await walkShop({ browser, platformUrl, shopUrl, shopSlug: shop.slug, profile: job.profile, credentials: settings.credentials, sessions: settings.sessions });
+    const judgement = await judgeWalk(
+      database,
+      {
+        tenantId: shop.id,
+        profile: job.profile,
+        walkId,
+        snapshot: walked.snapshot,
+        durationMs: walked.durationMs,
+        autoApproveFirstBaseline: settings.autoApproveFirstBaseline ?? config.APP_ENV === 'development',
+        providerHosts: settings.providerHosts,
+        incomplete: walked.incomplete,
+      },
+      settings.raise,
+    );
+    settings.log.info({ shop: shop.slug, profile: job.profile, outcome: judgement.outcome, deviations: judgement.diff.deviations.length, ms: walked.durationMs, notes: walked.notes }, 'monitor walk');
+    return { walkId, durationMs: walked.durationMs, judgement, error: walked.incomplete, notes: walked.notes };
+  } catch (err) {
+    const error = String((err as Error)?.message ?? err).slice(0, 2000);
+    const durationMs = Math.round(performance.now() - started);
+    await recordFailedWalk(database, { tenantId: shop.id, walkId, durationMs, error });
+    settings.log.warn({ shop: shop.slug, profile: job.profile, err }, 'monitor walk failed');
+    return { walkId, durationMs, judgement: null, error, notes: [] };
+  } finally {
+    await browser?.close().catch(() => undefined);
+  }
+}
