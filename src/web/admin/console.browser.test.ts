@@ -25,6 +25,7 @@ let origin: string;
 let shopToken: string;
 let operatorToken: string;
 let membershipId: string;
+let batchId: string;
 
 const SHOTS = '.tmp/console-screens';
 const AXE = fs.readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
@@ -42,6 +43,13 @@ beforeAll(async () => {
   await seedSalonMembership(database, { tenantId: shopA, company: '美容室さくら', verification: 'pending' });
   await seedSalonMembership(database, { tenantId: shopA, company: '株式会社ビューティー渋谷', status: 'approved' });
   await seedSalonMembership(database, { tenantId: shopA, company: '確認待ちサロン', verification: 'pending' });
+  const csv = '会社名,担当者名,メールアドレス,ランクコード,掛け払い,与信限度額\n株式会社ヘアサロン青山,青山 花子,hanako@aoyama.example,gold,有,500000\n美容室さくら,,not-mail,platinum,有,-5\n';
+  batchId = (
+    await database.ownerExec(
+      `INSERT INTO customer_import_batches (tenant_id, file_name, source_encoding, csv_text, row_count, uploaded_by) VALUES ($1, '顧客一覧.csv', 'cp932', $2, 2, $3) RETURNING id`,
+      [shopA, csv, admin.id],
+    )
+  ).rows[0]!.id as string;
   const operator = await seedStaffUser(database, { tenantId: null, role: 'platform_admin', name: '水瀬 運営' });
   operatorToken = await staffSessionToken(database, operator);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -65,7 +73,9 @@ const SHOP_PAGES = ['', '/applications', '/members', '/ranks', '/customers/impor
 const OPERATOR_PAGES = ['/operator', '/operator/shops', '/operator/verifications', '/operator/mail', '/operator/sessions', '/operator/staff', '/operator/audit', '/operator/network'];
 
 function pagesOf(kind: 'shop' | 'operator'): string[] {
-  return kind === 'shop' ? [...SHOP_PAGES.map((p) => `/admin/ayame-color${p}`), `/admin/ayame-color/memberships/${membershipId}`] : OPERATOR_PAGES;
+  return kind === 'shop'
+    ? [...SHOP_PAGES.map((p) => `/admin/ayame-color${p}`), `/admin/ayame-color/memberships/${membershipId}`, `/admin/ayame-color/customers/import/${batchId}`]
+    : OPERATOR_PAGES;
 }
 
 describe.each(['shop', 'operator'] as const)('%s console in Chromium', (kind) => {
