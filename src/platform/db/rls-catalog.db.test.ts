@@ -9,14 +9,14 @@ import type { Database } from './database.ts';
  */
 
 /** Platform tables: no shop's data in them (sessions carry user ids, never shop data). */
-const PLATFORM_TABLES = new Set(['platform_operator', 'tenants', 'sessions', 'rate_limit_counters', 'schema_migrations', 'auth_tokens', 'verifier_heartbeats', 'script_inventory_approvals']);
+const PLATFORM_TABLES = new Set(['platform_operator', 'tenants', 'sessions', 'rate_limit_counters', 'schema_migrations', 'auth_tokens', 'verifier_heartbeats', 'script_inventory_approvals', 'platform_page_views', 'incidents']);
 /**
  * A salon's own data and users' credentials: no tenant_id (one salon account serves many shops),
  * but forced RLS scoped to the salon, its shops through memberships, or the user alone.
  */
 const ACCOUNT_TABLES = new Set(['salon_accounts', 'salon_users', 'salon_locations', 'salon_certificates', 'user_credentials', 'mfa_totp', 'webauthn_credentials', 'mfa_recovery_codes']);
 /** Tables mixing platform rows (tenant_id NULL) with shop rows, under an IS NOT DISTINCT FROM policy. */
-const MIXED_TABLES = new Set(['audit_log', 'audit_heads', 'outbox', 'mail_messages', 'csp_reports', 'staff_users', 'staff_ip_allowlist', 'card_kill_switches', 'card_kill_switch_history', 'security_events', 'security_evidence', 'security_alerts']);
+const MIXED_TABLES = new Set(['audit_log', 'audit_heads', 'outbox', 'mail_messages', 'csp_reports', 'staff_users', 'staff_ip_allowlist', 'card_kill_switches', 'card_kill_switch_history', 'security_events', 'security_evidence', 'security_alerts', 'incident_milestones', 'incident_documents']);
 /**
  * pg-boss 10 creates and drops a queue's partition through these two; they touch only its own
  * schema, which holds job ids and outbox ids, never shop data.

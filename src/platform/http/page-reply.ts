@@ -27,6 +27,17 @@ export function approvedScriptsFor(platform: Platform, page: string, ids: readon
   });
 }
 
+/** Called after a page is rendered (never throws into the reply; keep it cheap: no I/O). */
+export type PageSentListener = (request: FastifyRequest, page: string, status: number) => void;
+
+// Per platform, so two apps in one process (tests) never see each other's pages.
+const pageSentListeners = new WeakMap<Platform, PageSentListener>();
+
+/** Registered once at boot: the incident scope's page-view recorder (domains/page-views). */
+export function onPageSent(platform: Platform, listener: PageSentListener): void {
+  pageSentListeners.set(platform, listener);
+}
+
 export function cspReportUri(request: FastifyRequest, page: string): string {
   return `${request.shopBase}/hooks/csp-report?page=${encodeURIComponent(page)}`;
 }
@@ -34,8 +45,14 @@ export function cspReportUri(request: FastifyRequest, page: string): string {
 export function sendPage(platform: Platform, request: FastifyRequest, reply: FastifyReply, node: AnyVNode, options: PageOptions): FastifyReply {
   const scripts = approvedScriptsFor(platform, options.page, options.scripts ?? []);
   const html = renderDocument(node, scripts);
+  const status = options.status ?? 200;
+  try {
+    pageSentListeners.get(platform)?.(request, options.page, status);
+  } catch (err) {
+    request.log.error({ err, event: 'page_view.listener_failed' }, 'page view listener failed');
+  }
   return reply
-    .status(options.status ?? 200)
+    .status(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .header(
