@@ -178,7 +178,21 @@ describe('shops and operator staff', () => {
     expect(ok.statusCode).toBe(303);
     const row = (await database.ownerExec(`SELECT tenant_id, role, status FROM staff_users WHERE email = 'new-op@minase.example'`)).rows[0];
     expect(row).toEqual({ tenant_id: null, role: 'security_officer', status: 'invited' });
-    expect((await queuedMails(database)).find((m) => m.to === 'new-op@minase.example')?.text).toMatch(/\/admin\/invitations\/accept\?token=/);
+    const token = /accept\?token=([A-Za-z0-9_-]+)/.exec((await queuedMails(database)).find((m) => m.to === 'new-op@minase.example')?.text ?? '')?.[1];
+    expect(token).toBeDefined();
+    // The invitee sets a password and is led into MFA enrolment, then the operator console.
+    const form = await app.inject({ url: `/admin/invitations/accept?token=${token}` });
+    const csrf = csrfFrom(form);
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/admin/invitations/accept',
+      headers: { cookie: csrf.cookie, 'sec-fetch-site': 'same-origin' },
+      payload: { _csrf: csrf.token, token: token!, password: 'a long operator passphrase', passwordConfirm: 'a long operator passphrase' },
+    });
+    expect(accepted.statusCode).toBe(303);
+    expect(accepted.headers.location).toBe(`/admin/mfa?next=${encodeURIComponent('/operator')}`);
+    expect((await database.ownerExec(`SELECT status FROM staff_users WHERE email = 'new-op@minase.example'`)).rows[0]!.status).toBe('active');
+    expect(await platformActions()).toContainEqual(expect.objectContaining({ action: 'staff.invitation_accept' }));
   });
 
   it('refuses an operator allowlist that would lock out the current address', async () => {
