@@ -3,6 +3,7 @@ import { runAuditAnchoring, startAuditAnchoring } from '../domains/audit/audit-a
 import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
 import { registerBankTransferExpiryJob } from '../domains/orders/bank-transfer.ts';
+import { configureSecurity, startSecurityJobs } from '../domains/security/security.jobs.ts';
 import type { Platform } from '../platform/http/platform.ts';
 import { type JobQueue, startJobQueue } from '../platform/jobs/job-queue.ts';
 import { startOutboxWorker } from '../platform/jobs/outbox.ts';
@@ -23,6 +24,7 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   const { config, database, log } = platform;
   // Handlers are registered in every process: a web-only process still enqueues.
   registerMailHandler(createMailTransport({ SMTP_URL: config.SMTP_URL, MAIL_FROM: config.MAIL_FROM }));
+  configureSecurity(platform);
   const anchoring = { database, log, signingKey: loadAuditSigningKey(config), anchorDir: anchorDirFromConfig(config) };
   if (!config.JOBS_ENABLED) {
     // A web-only process still anchors the audit heads it finds at boot.
@@ -32,6 +34,7 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   const queue = await startJobQueue({ database, log });
   await startOutboxWorker(queue, database, log);
   await startAuditAnchoring(queue, anchoring);
+  await startSecurityJobs(queue, platform);
   await registerBankTransferExpiryJob(queue, database, log);
   await registerVerificationReminderJob(queue, database, log, `${config.baseOrigin}/account/profile`);
   return { queue, stop: () => queue.stop() };
