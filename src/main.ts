@@ -1,5 +1,6 @@
 import { startBackgroundWork } from './background/jobs.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { seedDemoProviderAccounts, startDemoPsp } from './domains/payments/demo-psp.ts';
 import { createPlatform, prepareDatabase } from './platform/boot.ts';
 import { ConfigError, loadConfig } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
@@ -36,6 +37,15 @@ async function main(): Promise<void> {
   }
   const platform = createPlatform(config, database, log);
   if (config.seedDemo) await seedDemo(database, platform.secrets, log);
+  // The demo's payment provider: a separate server on its own origin, where cards are typed.
+  // With several demo processes on one machine, the first one started runs it for all.
+  const psp = config.seedDemo
+    ? await startDemoPsp(config).catch((err: Error) => {
+        log.warn({ err: err.message }, 'sandbox payment provider not started here (another process may run it)');
+        return null;
+      })
+    : null;
+  if (psp) await seedDemoProviderAccounts(database, { sandboxOrigin: psp.origin, secrets: platform.secrets, platformOrigin: config.baseOrigin });
   const app = await buildApp(platform, ROUTES);
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
@@ -54,6 +64,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     await app.close();
     await background.stop();
+    await psp?.close();
     await database.close();
     clearTimeout(force);
     process.exit(0);

@@ -3,6 +3,9 @@ import { runAuditAnchoring, startAuditAnchoring } from '../domains/audit/audit-a
 import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
 import { registerBankTransferExpiryJob } from '../domains/orders/bank-transfer.ts';
+import { startPaymentJobs } from '../domains/payments/payment-reconcile.job.ts';
+import { SecretBox } from '../platform/crypto/secret-box.ts';
+import { startBrowserMonitor } from '../monitor/browser-monitor.job.ts';
 import { configureSecurity, startSecurityJobs } from '../domains/security/security.jobs.ts';
 import type { Platform } from '../platform/http/platform.ts';
 import { type JobQueue, startJobQueue } from '../platform/jobs/job-queue.ts';
@@ -36,6 +39,8 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   await startAuditAnchoring(queue, anchoring);
   await startSecurityJobs(queue, platform);
   await registerBankTransferExpiryJob(queue, database, log);
+  await startPaymentJobs(queue, { database, box: new SecretBox(platform.secrets), log });
   await registerVerificationReminderJob(queue, database, log, `${config.baseOrigin}/account/profile`);
+  await startBrowserMonitor(queue, { database, log, config });
   return { queue, stop: () => queue.stop() };
 }

@@ -14,6 +14,7 @@ import { catalogRoutes } from './storefront/catalog.routes.tsx';
 import { cartRoutes } from './storefront/cart/cart.routes.tsx';
 import { checkoutRoutes } from './storefront/checkout/checkout.routes.tsx';
 import { quickOrderRoutes } from './storefront/quick-order/quick-order.routes.tsx';
+import { paymentRouteModules } from './storefront/payment/payment-routes.module.ts';
 import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
 
 /** Every audience's routes, in one list: the composition root of the web layer. */
@@ -37,4 +38,5 @@ export const ROUTES: readonly RouteModule[] = [
       shopMediaRoutes(shopApp, p);
       shopCspReportRoutes(shopApp, p);
     }),
+  ...paymentRouteModules,
 ];

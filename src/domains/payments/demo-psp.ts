@@ -16,9 +16,9 @@ import { loadProviderAccount, providerFor, saveProviderKey, saveWebhookEndpoint,
 
 export const DEMO_PSP_PORT = 3100;
 
-export async function startDemoPsp(config: Pick<Config, 'dataDir' | 'HOST'>, options: { port?: number } = {}): Promise<PspSandbox> {
+export async function startDemoPsp(config: Pick<Config, 'dataDir' | 'HOST' | 'PSP_PORT'>, options: { port?: number } = {}): Promise<PspSandbox> {
   return createPspSandbox({
-    port: options.port ?? (Number(process.env.PSP_PORT) || DEMO_PSP_PORT),
+    port: options.port ?? config.PSP_PORT,
     host: config.HOST,
     dataFile: path.join(config.dataDir, 'psp-sandbox.json'),
   });

@@ -77,14 +77,6 @@ const configSchema = z.object({
   MONITOR_PASSWORD: z.string().min(1).optional(),
   // true: a protection layer that cannot run (no Chromium, stale walks) stops card payments.
   PROTECTION_REQUIRED: booleanFromEnv.default(false),
-  // Browser monitor (src/monitor): Debian's Chromium, how often each shop is walked, and the
-  // synthetic member it walks as (unset: the demo's monitor member where the demo is seeded).
-  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
-  MONITOR_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
-  MONITOR_EMAIL: z.string().email().optional(),
-  MONITOR_PASSWORD: z.string().min(1).optional(),
-  // true: a protection layer that cannot run (no Chromium, stale walks) stops card payments.
-  PROTECTION_REQUIRED: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

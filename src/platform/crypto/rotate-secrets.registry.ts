@@ -17,4 +17,7 @@ export interface EncryptedColumn {
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   // TOTP seeds, bound to their user (the aad domains/auth/totp.service.ts seals with).
   { table: 'mfa_totp', column: 'secret_encrypted', keyColumns: ['user_id'], aad: (row) => `mfa_totp:${String(row.user_id)}` },
+  // Each shop's payment-provider secret key and webhook secret, bound to the shop (provider-account.service.ts).
+  { table: 'provider_accounts', column: 'secret_key_sealed', keyColumns: ['tenant_id'], aad: (row) => String(row.tenant_id) },
+  { table: 'provider_accounts', column: 'webhook_secret_sealed', keyColumns: ['tenant_id'], aad: (row) => String(row.tenant_id) },
 ];
