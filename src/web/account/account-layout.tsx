@@ -43,7 +43,7 @@ export function AccountLayout(props: AccountLayoutProps) {
         </>
       }
     >
-      <div class="account">{props.children}</div>
+      {props.children}
     </Layout>
   );
 }

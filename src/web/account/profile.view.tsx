@@ -1,6 +1,7 @@
 import { CERTIFICATE_KINDS, type CertificateMeta } from '../../domains/accounts/salon-certificate.service.ts';
 import { type SalonProfile, VERIFICATION_LABELS } from '../../domains/accounts/salon-profile.service.ts';
 import { CsrfField } from '../../platform/views/layout.tsx';
+import { StatusBadge, toneOf, VERIFICATION_TONE } from '../../platform/views/status-badge.tsx';
 import { AccountLayout } from './account-layout.tsx';
 import { AddressFields, Field, FormErrors, type FormState, Notice } from './account-form.tsx';
 
@@ -26,8 +27,7 @@ const DONE: Record<string, string> = {
 };
 
 export function verificationBadge(status: SalonProfile['verification_status']) {
-  const tone = status === 'verified' ? 'badge--ok' : status === 'pending' ? '' : status === 'unsubmitted' ? 'badge--warn' : 'badge--danger';
-  return <span class={`badge ${tone}`}>{VERIFICATION_LABELS[status]}</span>;
+  return <StatusBadge tone={toneOf(VERIFICATION_TONE, status)}>{VERIFICATION_LABELS[status]}</StatusBadge>;
 }
 
 function formatBytes(n: number): string {

@@ -1,6 +1,7 @@
 import { CONSENT_TEXT, type InvitationPreview, MEMBERSHIP_LABELS, type ShopStanding } from '../../domains/accounts/membership.service.ts';
 import type { MembershipStatus } from '../../domains/accounts/accounts.tables.ts';
 import { CsrfField } from '../../platform/views/layout.tsx';
+import { MEMBERSHIP_TONE, StatusBadge } from '../../platform/views/status-badge.tsx';
 import { AccountLayout } from './account-layout.tsx';
 import { Notice } from './account-form.tsx';
 
@@ -22,10 +23,8 @@ export interface ShopsPageProps {
   message?: { tenantId: string; kind: 'ok' | 'info' | 'error'; text: string };
 }
 
-const TONE: Record<MembershipStatus, string> = { applied: '', approved: 'badge--ok', rejected: 'badge--danger', suspended: 'badge--warn' };
-
 export function MembershipBadge(props: { status: MembershipStatus }) {
-  return <span class={`badge ${TONE[props.status]}`}>{MEMBERSHIP_LABELS[props.status]}</span>;
+  return <StatusBadge tone={MEMBERSHIP_TONE[props.status] ?? 'neutral'}>{MEMBERSHIP_LABELS[props.status]}</StatusBadge>;
 }
 
 export function ShopsPage(props: ShopsPageProps) {
@@ -46,7 +45,7 @@ export function ShopsPage(props: ShopsPageProps) {
             <li key={s.tenantId} class={`card shop-standing${focused ? ' shop-standing--focus' : ''}`} id={`shop-${s.slug}`}>
               <div class="shop-standing__head">
                 <h2 class="card__title">{s.displayName}</h2>
-                {s.membership ? <MembershipBadge status={s.membership.status} /> : <span class="badge badge--plain">未申請</span>}
+                {s.membership ? <MembershipBadge status={s.membership.status} /> : <StatusBadge tone="neutral">未申請</StatusBadge>}
               </div>
               <p class="card__meta">{s.companyName}</p>
               {s.tagline && <p class="shop-standing__tagline">{s.tagline}</p>}

@@ -1,6 +1,8 @@
 import type { SalonUserRole } from '../../domains/accounts/accounts.tables.ts';
 import { type PendingInvite, SALON_ROLE_LABELS, type SalonUserRow } from '../../domains/accounts/salon-users.service.ts';
 import { CsrfField } from '../../platform/views/layout.tsx';
+import { StatusBadge } from '../../platform/views/status-badge.tsx';
+import { TableRegion } from '../../platform/views/table-region.tsx';
 import { AccountLayout } from './account-layout.tsx';
 import { Field, FormErrors, type FormState, Notice } from './account-form.tsx';
 
@@ -40,8 +42,8 @@ export function UsersPage(props: {
       {props.done && DONE[props.done] && <Notice kind="ok">{DONE[props.done]}</Notice>}
       {props.error && <Notice kind="error">{props.error}</Notice>}
       {!props.canManage && <Notice kind="info">ユーザーの招待・権限の変更はオーナーだけが行えます。</Notice>}
-      <div class="table-wrap">
-        <table>
+      <TableRegion label="ユーザー一覧">
+        <table class="stack-table">
           <caption class="visually-hidden">ユーザー一覧</caption>
           <thead>
             <tr>
@@ -56,8 +58,10 @@ export function UsersPage(props: {
             {props.users.map((u) => (
               <tr key={u.id}>
                 <td>{u.display_name}</td>
-                <td class="break">{u.email}</td>
-                <td>
+                <td class="break" data-label="メールアドレス">
+                  {u.email}
+                </td>
+                <td data-label="権限">
                   {props.canManage && u.id !== props.currentUserId ? (
                     <form method="post" action={`/account/users/${u.id}/role`} class="inline-form">
                       <CsrfField token={props.csrfToken} />
@@ -73,7 +77,7 @@ export function UsersPage(props: {
                     SALON_ROLE_LABELS[u.role]
                   )}
                 </td>
-                <td>{u.status === 'invited' ? <span class="badge badge--warn">招待中</span> : <span class="badge badge--ok">利用中</span>}</td>
+                <td data-label="状態">{u.status === 'invited' ? <StatusBadge tone="warn">招待中</StatusBadge> : <StatusBadge tone="ok">利用中</StatusBadge>}</td>
                 {props.canManage && (
                   <td>
                     {u.id !== props.currentUserId && (
@@ -90,7 +94,7 @@ export function UsersPage(props: {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {props.canManage && (
         <form method="post" action="/account/users/invite" class="panel invite-form" novalidate>
           <h2>ユーザーを招待する</h2>

@@ -3,6 +3,8 @@ import { type AuditChainCheck, listAudit, verifyAuditChain } from '../../domains
 import type { AuditRow } from '../../platform/db/schema.ts';
 import type { Platform } from '../../platform/http/platform.ts';
 import { frameOf, inAdmin } from './admin-guard.ts';
+import { StatusBadge } from '../../platform/views/status-badge.tsx';
+import { TableRegion } from '../../platform/views/table-region.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { navRoles } from './admin-nav.ts';
 import { formatDateTime } from './admin-ui.tsx';
@@ -24,7 +26,7 @@ function AuditPage(props: AdminPageFrame & { rows: AuditRow[]; check: AuditChain
           改ざん検査: 異常 — {props.check.brokenAtSeq}番目の記録で不一致({props.check.reason})。運営のセキュリティ担当に連絡してください。
         </p>
       )}
-      <div class="table-wrap">
+      <TableRegion label="監査ログ(新しい順)">
         <table>
           <caption class="visually-hidden">監査ログ(新しい順)</caption>
           <thead>
@@ -54,7 +56,7 @@ function AuditPage(props: AdminPageFrame & { rows: AuditRow[]; check: AuditChain
                   {r.resource_type} <span class="muted console-break">{r.resource_id}</span>
                 </td>
                 <td>
-                  <span class={`badge ${r.result === 'success' ? 'badge--ok' : 'badge--danger'}`}>{RESULT_LABELS[r.result]}</span>
+                  <StatusBadge tone={r.result === 'success' ? 'ok' : 'danger'}>{RESULT_LABELS[r.result]}</StatusBadge>
                 </td>
                 <td>{r.source_ip}</td>
                 <td>{r.reason}</td>
@@ -62,7 +64,7 @@ function AuditPage(props: AdminPageFrame & { rows: AuditRow[]; check: AuditChain
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {props.rows.length === PAGE && last && (
         <p>
           <a href={`${base}?before=${last.seq}`}>さらに古い記録</a>

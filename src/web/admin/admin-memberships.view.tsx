@@ -1,11 +1,13 @@
 import type { MembershipListItem } from '../../domains/memberships/membership.service.ts';
 import { describeTerms } from '../../domains/memberships/membership-terms.schema.ts';
 import { CsrfField } from '../../platform/views/layout.tsx';
+import { MEMBERSHIP_TONE, StatusBadge, toneOf, VERIFICATION_TONE } from '../../platform/views/status-badge.tsx';
+import { EmptyState } from '../../platform/views/empty-state.tsx';
+import { TableRegion } from '../../platform/views/table-region.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from './admin-ui.tsx';
 
-const STATUS_LABELS = { applied: '申請中', approved: '承認済み', rejected: '却下', suspended: '停止中' } as const;
-const STATUS_BADGE = { applied: 'badge--warn', approved: 'badge--ok', rejected: 'badge--danger', suspended: 'badge--danger' } as const;
+const STATUS_LABELS = { applied: '申請中', approved: '承認済み', rejected: '否認', suspended: '停止中' } as const;
 const VERIFICATION_LABELS: Record<string, string> = { unsubmitted: '未提出', pending: '確認待ち', verified: '確認済み', rejected: '確認不可', expired: '期限切れ' };
 
 export function VerificationBadge(props: { status: string; expiresAt: string | null }) {
@@ -14,7 +16,7 @@ export function VerificationBadge(props: { status: string; expiresAt: string | n
   const status = expired ? 'expired' : props.status;
   return (
     <span>
-      <span class={`badge ${status === 'verified' ? 'badge--ok' : status === 'pending' ? 'badge--warn' : 'badge--danger'}`}>{VERIFICATION_LABELS[status] ?? status}</span>
+      <StatusBadge tone={toneOf(VERIFICATION_TONE, status)}>{VERIFICATION_LABELS[status] ?? status}</StatusBadge>
       {props.expiresAt && <span class="muted"> 有効期限 {props.expiresAt}</span>}
     </span>
   );
@@ -22,7 +24,7 @@ export function VerificationBadge(props: { status: string; expiresAt: string | n
 
 export const NOTICES: Record<string, string> = {
   approved: '申請を承認しました。サロンにお知らせメールを送ります。',
-  rejected: '申請を却下しました。理由をサロンにメールで送ります。',
+  rejected: '申請を否認しました。理由をサロンにメールで送ります。',
   suspended: '取引を停止しました。',
   reinstated: '取引を再開しました。',
   terms: '取引条件を保存しました。',
@@ -45,10 +47,10 @@ export function MembershipListPage(props: AdminPageFrame & { kind: 'applications
         </p>
       )}
       {props.items.length === 0 ? (
-        <p class="panel">{props.kind === 'applications' ? '審査待ちの申請はありません。' : 'まだ会員はいません。'}</p>
+        <EmptyState>{props.kind === 'applications' ? '審査待ちの申請はありません。新しい申請が届くとここに表示されます。' : 'まだ会員はいません。申請を承認するか、顧客インポートで取り込むとここに表示されます。'}</EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table>
+        <TableRegion label={title}>
+          <table class="stack-table">
             <caption class="visually-hidden">{title}</caption>
             <thead>
               <tr>
@@ -68,26 +70,26 @@ export function MembershipListPage(props: AdminPageFrame & { kind: 'applications
                     <div class="muted">{m.salon_name}</div>
                     {m.customer_code && <div class="muted">得意先コード {m.customer_code}</div>}
                   </td>
-                  <td>{m.prefecture}</td>
-                  <td>
+                  <td data-label="所在地">{m.prefecture}</td>
+                  <td data-label="サロン確認">
                     <VerificationBadge status={m.verification_status} expiresAt={m.verification_expires_at} />
                   </td>
                   {props.kind === 'members' && (
-                    <td>
+                    <td data-label="ランク・条件">
                       {m.rank_name ?? '—'}
                       <div class="muted">{describeTerms(m)}</div>
                       {m.invoice_terms_enabled && <div class="muted">与信 {yen(m.credit_limit_yen)}</div>}
                     </td>
                   )}
-                  <td>
-                    <span class={`badge ${STATUS_BADGE[m.status]}`}>{STATUS_LABELS[m.status]}</span>
+                  <td data-label="状態">
+                    <StatusBadge tone={toneOf(MEMBERSHIP_TONE, m.status)}>{STATUS_LABELS[m.status]}</StatusBadge>
                   </td>
-                  <td>{formatDateTime(props.kind === 'applications' ? m.applied_at : m.decided_at)}</td>
+                  <td data-label={props.kind === 'applications' ? '申請日' : '決定日'}>{formatDateTime(props.kind === 'applications' ? m.applied_at : m.decided_at)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </AdminLayout>
   );
@@ -196,7 +198,7 @@ export function MembershipDetailPage(
     <AdminLayout {...props} title={a.company_name} active={m.status === 'applied' || m.status === 'rejected' ? 'applications' : 'members'}>
       <Notice>{props.notice && NOTICES[props.notice]}</Notice>
       <p>
-        <span class={`badge ${STATUS_BADGE[m.status]}`}>{STATUS_LABELS[m.status]}</span> <span class="muted">申請 {formatDateTime(m.applied_at)}(同意 {formatDateTime(m.consent_at)}・規約 {m.consent_version})</span>
+        <StatusBadge tone={toneOf(MEMBERSHIP_TONE, m.status)}>{STATUS_LABELS[m.status]}</StatusBadge> <span class="muted">申請 {formatDateTime(m.applied_at)}(同意 {formatDateTime(m.consent_at)}・規約 {m.consent_version})</span>
         {m.decided_at && <span class="muted"> / 決定 {formatDateTime(m.decided_at)}</span>}
       </p>
       {m.decision_reason && <p class="alert alert--warn">理由: {m.decision_reason}</p>}
@@ -271,13 +273,13 @@ export function MembershipDetailPage(
           )}
           {m.status === 'applied' && (
             <section class="panel" aria-labelledby="reject-h">
-              <h2 id="reject-h">却下する</h2>
+              <h2 id="reject-h">否認する</h2>
               <form method="post" action={`${action}/reject`}>
                 <CsrfField token={props.csrfToken} />
                 <FormErrors errors={formFor('reject')?.errors} />
                 <TextArea name="reason" label="理由(サロンにメールで送られます)" required values={formFor('reject')?.values} errors={formFor('reject')?.errors} idPrefix="reject" />
                 <button type="submit" class="button--danger">
-                  却下する
+                  否認する
                 </button>
               </form>
             </section>

@@ -7,6 +7,8 @@ import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { formBody, frameOf, inAdmin } from './admin-guard.ts';
+import { StatusBadge, toneOf, USER_STATUS_TONE } from '../../platform/views/status-badge.tsx';
+import { TableRegion } from '../../platform/views/table-region.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { navRoles } from './admin-nav.ts';
 import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField } from './admin-ui.tsx';
@@ -33,7 +35,7 @@ function StaffPage(props: AdminPageFrame & { members: StaffRow[]; selfId: string
     <AdminLayout {...props} title="スタッフ" active="staff">
       <Notice>{props.notice && NOTICES[props.notice]}</Notice>
       <p class="lead">ショップ管理者は会員・スタッフ・設定を、受注担当は受注を、商品担当は商品を扱えます。全員に二段階認証が必須です。</p>
-      <div class="table-wrap">
+      <TableRegion label="スタッフ一覧">
         <table>
           <caption class="visually-hidden">スタッフ一覧</caption>
           <thead>
@@ -53,7 +55,7 @@ function StaffPage(props: AdminPageFrame & { members: StaffRow[]; selfId: string
                   <div class="muted">{s.email}</div>
                 </td>
                 <td>
-                  <span class={`badge ${s.status === 'active' ? 'badge--ok' : s.status === 'invited' ? 'badge--warn' : 'badge--danger'}`}>{STATUS_LABELS[s.status]}</span>
+                  <StatusBadge tone={toneOf(USER_STATUS_TONE, s.status)}>{STATUS_LABELS[s.status]}</StatusBadge>
                 </td>
                 <td>{formatDateTime(s.last_login_at)}</td>
                 <td>
@@ -92,7 +94,7 @@ function StaffPage(props: AdminPageFrame & { members: StaffRow[]; selfId: string
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       <section class="panel" aria-labelledby="invite-h">
         <h2 id="invite-h">スタッフを招待</h2>
         <form method="post" action={base}>

@@ -1,6 +1,7 @@
 import type { BrandFacet, CategoryNode } from '../../domains/storefront/catalog-navigation.queries.ts';
 import type { CardSort, ProductCard } from '../../domains/storefront/product-cards.queries.ts';
 import type { Tenant } from '../../platform/db/schema.ts';
+import { Breadcrumbs } from '../../platform/views/breadcrumbs.tsx';
 import { type ImageUrls, Pager, ProductGrid } from './catalog-parts.view.tsx';
 import { type ListingQuery, listingHref } from './listing-query.ts';
 import { type MemberNav, ShopLayout } from './shop-layout.tsx';
@@ -161,14 +162,7 @@ export function ListingPage(props: { frame: MemberPageFrame; data: ListingData }
   const to = Math.min(data.total, data.query.page * 24);
   return (
     <ShopLayout tenant={frame.tenant} base={frame.base} title={data.title} stylesheetUrl={frame.stylesheetUrl} member={frame.member}>
-      <nav class="breadcrumbs" aria-label="パンくずリスト">
-        <a href={`${frame.base}/`}>ホーム</a>
-        {data.breadcrumbs.map((b) => (
-          <a key={b.href} href={b.href}>
-            {b.label}
-          </a>
-        ))}
-      </nav>
+      <Breadcrumbs items={[{ label: 'ホーム', href: `${frame.base}/` }, ...data.breadcrumbs, { label: data.title }]} />
       <h1>{data.title}</h1>
       <VerificationNotice show={frame.verificationNotice} />
       {data.subcategories.length > 0 && (

@@ -1,5 +1,6 @@
 import type { MemberPrice } from '../../domains/pricing/member-price.ts';
 import type { ProductCard, StockStatus } from '../../domains/storefront/product-cards.queries.ts';
+import { STOCK_TONE, StatusBadge } from '../../platform/views/status-badge.tsx';
 
 /** Pieces every catalog page shares: prices, stock, restriction marks, product cards, paging. */
 
@@ -16,10 +17,9 @@ const JST_DATE = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year
 export const jstDate = (d: Date) => JST_DATE.format(d);
 
 const STOCK_LABEL: Record<StockStatus, string> = { in_stock: '在庫あり', low: '残りわずか', out: '在庫切れ' };
-const STOCK_CLASS: Record<StockStatus, string> = { in_stock: 'badge badge--ok', low: 'badge badge--warn', out: 'badge badge--danger' };
 
 export function StockBadge(props: { stock: StockStatus }) {
-  return <span class={STOCK_CLASS[props.stock]}>{STOCK_LABEL[props.stock]}</span>;
+  return <StatusBadge tone={STOCK_TONE[props.stock] ?? 'neutral'}>{STOCK_LABEL[props.stock]}</StatusBadge>;
 }
 
 export function RestrictedBadge() {

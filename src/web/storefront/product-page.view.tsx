@@ -1,8 +1,10 @@
 import type { ProductPageData, ProductVariantView } from '../../domains/storefront/product-page.queries.ts';
-import { unsafeRawHtml } from '../../platform/views/raw-html.ts';
+import { Breadcrumbs } from '../../platform/views/breadcrumbs.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
+import { unsafeRawHtml } from '../../platform/views/raw-html.ts';
+import { TableRegion } from '../../platform/views/table-region.tsx';
 import type { MemberPageFrame } from './catalog-pages.view.tsx';
-import { jstDate, ProductImage, RestrictedBadge, StockBadge, yen } from './catalog-parts.view.tsx';
+import { jstDate, PriceLine, ProductImage, RestrictedBadge, StockBadge, yen } from './catalog-parts.view.tsx';
 import { ShopLayout } from './shop-layout.tsx';
 
 /** The product page: variants as a server-rendered table (no script), prices per the member's rank. */
@@ -38,7 +40,7 @@ function VariantPrice(props: { v: ProductVariantView }) {
 function VariantTable(props: { product: ProductPageData; base: string; csrfToken: string }) {
   const { product } = props;
   return (
-    <div class="table-wrap">
+    <TableRegion label="規格と価格">
       <table class="variant-table">
         <caption class="visually-hidden">規格と価格</caption>
         <thead>
@@ -57,7 +59,7 @@ function VariantTable(props: { product: ProductPageData; base: string; csrfToken
             <tr key={v.id}>
               <th scope="row" class="variant-table__label">
                 {v.label || product.name}
-                {v.capacity && <span class="muted"> {v.capacity}</span>}
+                {v.capacity && v.capacity !== v.label && <span class="muted"> {v.capacity}</span>}
                 {v.packSize > 1 && <span class="muted"> （{v.packSize}個入）</span>}
                 <span class="variant-table__rule">{quantityRule(v)}</span>
               </th>
@@ -97,6 +99,19 @@ function VariantTable(props: { product: ProductPageData; base: string; csrfToken
           ))}
         </tbody>
       </table>
+    </TableRegion>
+  );
+}
+
+/** The member's price at a glance beside the name: the lowest variant price, 〜 when variants differ. */
+function SummaryPrice(props: { product: ProductPageData }) {
+  const prices = props.product.variants.flatMap((v) => (v.price ? [v.price] : []));
+  const lowest = prices.reduce<(typeof prices)[number] | undefined>((min, p) => (!min || p.unitPriceYen < min.unitPriceYen ? p : min), undefined);
+  if (!lowest) return null;
+  const varies = prices.some((p) => p.unitPriceYen !== lowest.unitPriceYen);
+  return (
+    <div class="product__price">
+      <PriceLine price={lowest} from={varies} />
     </div>
   );
 }
@@ -107,7 +122,7 @@ function TierTable(props: { product: ProductPageData }) {
   return (
     <section class="tier-section" aria-labelledby="tiers-title">
       <h2 id="tiers-title">まとめ買い価格</h2>
-      <div class="table-wrap">
+      <TableRegion label="まとめ買い価格">
         <table>
           <thead>
             <tr>
@@ -136,7 +151,7 @@ function TierTable(props: { product: ProductPageData }) {
             )}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
     </section>
   );
 }
@@ -146,11 +161,14 @@ export function ProductPage(props: { frame: MemberPageFrame; product: ProductPag
   const mainImage = product.images[0];
   return (
     <ShopLayout tenant={frame.tenant} base={frame.base} title={product.name} stylesheetUrl={frame.stylesheetUrl} member={frame.member}>
-      <nav class="breadcrumbs" aria-label="パンくずリスト">
-        <a href={`${frame.base}/`}>ホーム</a>
-        {product.category.parent && <a href={`${frame.base}/c/${product.category.parent.slug}`}>{product.category.parent.name}</a>}
-        <a href={`${frame.base}/c/${product.category.slug}`}>{product.category.name}</a>
-      </nav>
+      <Breadcrumbs
+        items={[
+          { label: 'ホーム', href: `${frame.base}/` },
+          ...(product.category.parent ? [{ label: product.category.parent.name, href: `${frame.base}/c/${product.category.parent.slug}` }] : []),
+          { label: product.category.name, href: `${frame.base}/c/${product.category.slug}` },
+          { label: product.name },
+        ]}
+      />
       <article class="product">
         <div class="product__media">
           <ProductImage
@@ -169,6 +187,7 @@ export function ProductPage(props: { frame: MemberPageFrame; product: ProductPag
             <span class="badge">消費税{product.taxRate}%{product.taxRate === 8 ? '（軽減税率）' : ''}</span>
             {product.lotTracked && <span class="badge">ロット管理品</span>}
           </p>
+          {product.orderable && <SummaryPrice product={product} />}
           {product.orderable ? (
             <p class="muted">{props.rankName ? `${props.rankName}ランクの会員価格を表示しています。` : '会員価格を表示しています。'}価格は税抜、税込価格は参考表示です。</p>
           ) : (

@@ -285,8 +285,9 @@ export function MfaManagePage(props: ManageProps) {
         <form method="post" action="/admin/mfa/recovery-codes">
           <CsrfField token={props.csrf} />
           <button type="submit" class="button button--secondary">
-            {props.recoveryCodesLeft === 0 ? 'リカバリーコードを発行する' : 'リカバリーコードを再発行する（古いコードは無効）'}
+            {props.recoveryCodesLeft === 0 ? 'リカバリーコードを発行する' : 'リカバリーコードを再発行する'}
           </button>
+          {props.recoveryCodesLeft > 0 && <p class="field__hint">再発行すると、今のコードはすべて使えなくなります。</p>}
         </form>
       </section>
       <section class="auth-section">
@@ -298,9 +299,9 @@ export function MfaManagePage(props: ManageProps) {
           </button>
         </form>
       </section>
-      <p>
+      <p class="form-actions">
         <a class="button" href={props.home}>
-          管理画面へ
+          管理画面へ戻る
         </a>
       </p>
     </StaffLayout>
