@@ -23,6 +23,7 @@ export const OPERATOR_NAV: OperatorNavItem[] = [
   { id: 'staff', label: '運営スタッフ', path: '/operator/staff', roles: PLATFORM_ADMIN },
   { id: 'audit', label: '監査ログ', path: '/operator/audit', roles: OPERATOR_ROLES },
   { id: 'network', label: '接続元制限', path: '/operator/network', roles: PLATFORM_ADMIN },
+  { id: 'security', label: 'セキュリティ', path: '/operator/security', roles: OPERATOR_ROLES },
 ];
 
 export function operatorNavRoles(id: string): readonly StaffRole[] {

@@ -3,6 +3,7 @@ import { operatorAuditRoutes } from './operator-audit.routes.tsx';
 import { operatorDashboardRoutes } from './operator-dashboard.routes.tsx';
 import { operatorMailRoutes } from './operator-mail.routes.tsx';
 import { operatorNetworkRoutes } from './operator-network.routes.tsx';
+import { operatorSecurityRoutes } from './security/operator-security.routes.tsx';
 import { operatorSessionRoutes } from './operator-sessions.routes.tsx';
 import { operatorShopRoutes } from './operator-shops.routes.tsx';
 import { operatorStaffRoutes } from './operator-staff.routes.tsx';
@@ -18,4 +19,5 @@ export const operatorConsoleRoutes: RouteModule = (app, platform) => {
   operatorStaffRoutes(app, platform);
   operatorAuditRoutes(app, platform);
   operatorNetworkRoutes(app, platform);
+  operatorSecurityRoutes(app, platform);
 };
