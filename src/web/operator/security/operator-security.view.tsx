@@ -172,7 +172,7 @@ export function SecurityEventPage(props: OperatorPageFrame & { event: SecurityEv
       <p>
         <a href="/operator/security">← セキュリティに戻る</a>
       </p>
-      <section class="panel" aria-labelledby="event-h">
+      <section class="panel security-event" aria-labelledby="event-h">
         <h2 id="event-h">
           <SeverityBadge severity={e.severity} /> {e.summary}
         </h2>
@@ -215,7 +215,7 @@ export function SecurityEventPage(props: OperatorPageFrame & { event: SecurityEv
           <p class="muted">証跡はありません。</p>
         ) : (
           e.evidence.map((item) => (
-            <article key={item.id} class="card">
+            <article key={item.id} class="card security-evidence">
               <h3>
                 {item.kind} <span class="muted">{formatDateTime(item.recordedAt)}</span>
               </h3>
