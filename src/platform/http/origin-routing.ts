@@ -12,7 +12,8 @@ import type { IncomingMessage } from 'node:http';
  * `/s/{slug}/`.
  */
 
-export const RESERVED_SLUGS = new Set(['www', 'staff', 'id', 'api', 'assets', 'hooks', 'admin', 'operator', 'mail', 'static', 'psp']);
+// Also the fixed staff paths under /admin/ (a shop slug must not shadow them).
+export const RESERVED_SLUGS = new Set(['www', 'staff', 'id', 'api', 'assets', 'hooks', 'admin', 'operator', 'mail', 'static', 'psp', 'sign-in', 'sign-out', 'mfa', 'step-up', 'invitations', 'password']);
 
 export const BLOCKED_PATH = '/__blocked';
 
