@@ -8,6 +8,8 @@ import { adminCatalogRoutes } from './admin/catalog/catalog-admin.routes.ts';
 import { shopMediaRoutes } from './media/media.routes.ts';
 import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
 import { operatorConsoleRoutes } from './operator/operator.routes.ts';
+import { operatorInventoryRoutes } from './operator/inventory/script-inventory.routes.tsx';
+import { operatorMonitorRoutes } from './operator/monitor/monitor-dashboard.routes.tsx';
 import { platformHomeRoutes } from './public/platform-home.routes.tsx';
 import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
 import { catalogRoutes } from './storefront/catalog.routes.tsx';
@@ -27,6 +29,8 @@ export const ROUTES: readonly RouteModule[] = [
   adminConsoleRoutes,
   adminCatalogRoutes,
   operatorConsoleRoutes,
+  operatorMonitorRoutes,
+  operatorInventoryRoutes,
   (app, platform) =>
     registerShopRoutes(app, platform, async (shopApp, p) => {
       shopFrontRoutes(shopApp, p);

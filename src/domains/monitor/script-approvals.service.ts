@@ -71,6 +71,7 @@ export interface ScriptApprovalHistoryRow {
   sha384: string;
   status: ScriptApprovalStatus;
   change_reason: string;
+  requested_by: string;
   requested_at: Date;
   requested_by_name: string | null;
   decided_at: Date | null;
@@ -84,7 +85,7 @@ export async function scriptApprovalHistory(tx: Tx): Promise<ScriptApprovalHisto
     .selectFrom('script_inventory_approvals as a')
     .leftJoin('staff_users as r', 'r.id', 'a.requested_by')
     .leftJoin('staff_users as d', 'd.id', 'a.decided_by')
-    .select(['a.id', 'a.script_id', 'a.sha384', 'a.status', 'a.change_reason', 'a.requested_at', 'r.display_name as requested_by_name', 'a.decided_at', 'd.display_name as decided_by_name', 'a.decision_note'])
+    .select(['a.id', 'a.script_id', 'a.sha384', 'a.status', 'a.change_reason', 'a.requested_by', 'a.requested_at', 'r.display_name as requested_by_name', 'a.decided_at', 'd.display_name as decided_by_name', 'a.decision_note'])
     .orderBy('a.requested_at', 'desc')
     .limit(500)
     .execute();
