@@ -1,6 +1,9 @@
 import { startBackgroundWork } from './background/jobs.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { seedDemoProviderAccounts, startDemoPsp } from './domains/payments/demo-psp.ts';
+import { guardServerEgress } from './domains/security/egress-events.ts';
+import { prepareBuildManifest } from './platform/build-manifest/build-integrity.ts';
+import { startVerifierProcess } from './verifier/verifier-process.ts';
 import { createPlatform, prepareDatabase } from './platform/boot.ts';
 import { ConfigError, loadConfig } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
@@ -35,6 +38,14 @@ async function main(): Promise<void> {
     process.stderr.write(`Oroshi: cannot prepare the database at ${where}: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  // The files this process runs must match the signed build (production refuses to start
+  // otherwise; development signs what it finds at start, so later edits read as tampering).
+  try {
+    prepareBuildManifest(config, log);
+  } catch (err) {
+    process.stderr.write(`Oroshi: build integrity check failed: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   const platform = createPlatform(config, database, log);
   if (config.seedDemo) await seedDemo(database, platform.secrets, log);
   // The demo's payment provider: a separate server on its own origin, where cards are typed.
@@ -54,6 +65,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const background = await startBackgroundWork(platform);
+  // Server-side egress only to configured hosts; the independent verifier in its own process.
+  const egress = await guardServerEgress(platform);
+  const verifier = startVerifierProcess(platform);
   log.info({ url: config.BASE_URL, db: database.kind, boot_ms: Math.round(performance.now() - startedAt) }, 'Oroshi is ready');
 
   let stopping = false;
@@ -63,6 +77,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     await app.close();
+    await verifier.stop();
+    egress.stop();
     await background.stop();
     await psp?.close();
     await database.close();
