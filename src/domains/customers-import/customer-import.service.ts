@@ -112,6 +112,8 @@ const INSERT_CHUNK = 500;
 
 /** All rows become invitations (each with its emailed link), or — on any problem — none. */
 export async function commitImportBatch(tx: Tx, actor: StaffActor, tenantId: string, shopName: string, batchId: string, acceptUrlBase: string) {
+  // A malformed id must be a 404 before it reaches the uuid column (PostgreSQL would raise 22P02: a 500).
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(batchId)) throw new NotFoundError();
   const locked = await tx
     .updateTable('customer_import_batches')
     .set({ status: 'committed', committed_at: sql`now()` })
