@@ -10,6 +10,8 @@ import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report
 import { operatorConsoleRoutes } from './operator/operator.routes.ts';
 import { operatorInventoryRoutes } from './operator/inventory/script-inventory.routes.tsx';
 import { operatorMonitorRoutes } from './operator/monitor/monitor-dashboard.routes.tsx';
+import { adminPaymentRouteModule } from './admin/payments/payments-admin.routes.tsx';
+import { operatorKillSwitchRoutes } from './operator/kill-switch/kill-switch.routes.tsx';
 import { platformHomeRoutes } from './public/platform-home.routes.tsx';
 import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
 import { catalogRoutes } from './storefront/catalog.routes.tsx';
@@ -31,6 +33,8 @@ export const ROUTES: readonly RouteModule[] = [
   operatorConsoleRoutes,
   operatorMonitorRoutes,
   operatorInventoryRoutes,
+  adminPaymentRouteModule,
+  operatorKillSwitchRoutes,
   (app, platform) =>
     registerShopRoutes(app, platform, async (shopApp, p) => {
       shopFrontRoutes(shopApp, p);

@@ -24,6 +24,7 @@ export const ADMIN_NAV: ConsoleNavItem[] = [
   { id: 'members', label: '会員一覧', path: '/members', roles: ADMIN_ONLY },
   { id: 'customer-import', label: '顧客インポート', path: '/customers/import', roles: ADMIN_ONLY },
   { id: 'ranks', label: '価格ランク', path: '/ranks', roles: ADMIN_ONLY },
+  { id: 'payments', label: '決済', path: '/payments', roles: ADMIN_ONLY },
   { id: 'staff', label: 'スタッフ', path: '/staff', roles: ADMIN_ONLY },
   { id: 'audit', label: '監査ログ', path: '/audit', roles: ADMIN_ONLY },
   { id: 'network', label: '接続元制限', path: '/network', roles: ADMIN_ONLY },
