@@ -24,6 +24,8 @@ export const OPERATOR_NAV: OperatorNavItem[] = [
   { id: 'audit', label: '監査ログ', path: '/operator/audit', roles: OPERATOR_ROLES },
   { id: 'network', label: '接続元制限', path: '/operator/network', roles: PLATFORM_ADMIN },
   { id: 'security', label: 'セキュリティ', path: '/operator/security', roles: OPERATOR_ROLES },
+  { id: 'monitor', label: 'ブラウザー監視', path: '/operator/monitor', roles: OPERATOR_ROLES },
+  { id: 'inventory', label: 'スクリプト台帳', path: '/operator/inventory', roles: OPERATOR_ROLES },
   { id: 'kill-switch', label: 'カード停止', path: '/operator/kill-switch', roles: OPERATOR_ROLES },
 ];
 
