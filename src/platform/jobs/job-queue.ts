@@ -86,7 +86,18 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
       retryBackoff: work.retryBackoff,
       expireInSeconds: work.expireInSeconds,
     };
-    await boss.createQueue(name, { name, ...DEFAULT_RETRY, ...withoutUndefined(policy) });
+    // Two processes booting at once create the same queues: PostgreSQL may pick one as a deadlock
+    // victim (40P01) or see the other's row first (23505). The queue then exists or will on retry.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await boss.createQueue(name, { name, ...DEFAULT_RETRY, ...withoutUndefined(policy) });
+        break;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if ((code !== '40P01' && code !== '23505') || attempt >= 5) throw err;
+        await sleep(50 + Math.random() * 200);
+      }
+    }
     // createQueue keeps an existing queue's policy; an explicit option here wins over it.
     if (Object.values(policy).some((v) => v !== undefined)) await boss.updateQueue(name, { name, ...withoutUndefined(policy) });
   };

@@ -2,6 +2,8 @@ import PgBoss from 'pg-boss';
 import { APP_ROLE, type Database, type SqlExec } from '../db/database.ts';
 
 export const JOB_SCHEMA = 'pgboss';
+// Any constant distinct from the migrations' lock key (db/migrate.ts).
+const JOB_SCHEMA_LOCK_KEY = 7_301_991_002;
 
 /** Queue settings the platform relies on. Retry delays are seconds; with backoff they double. */
 export interface QueueSpec {
@@ -67,16 +69,23 @@ function bossDb(exec: SqlExec): PgBoss.Db {
  */
 export async function installJobSchema(database: Database, queues: readonly QueueSpec[] = [OUTBOX_QUEUE]): Promise<void> {
   await database.ownerSession(async (exec) => {
-    const boss = new PgBoss({ db: bossDb(exec), schema: JOB_SCHEMA, migrate: true, supervise: false, schedule: false });
-    await boss.start();
+    // Processes booting at once would race on CREATE SCHEMA (a unique violation in pg_namespace
+    // stopped the second one): the install is serialised like the SQL migrations.
+    await exec(`SELECT pg_advisory_lock(${JOB_SCHEMA_LOCK_KEY})`);
     try {
-      for (const queue of queues) {
-        await boss.createQueue(queue.name, queue);
-        await boss.updateQueue(queue.name, queue);
+      const boss = new PgBoss({ db: bossDb(exec), schema: JOB_SCHEMA, migrate: true, supervise: false, schedule: false });
+      await boss.start();
+      try {
+        for (const queue of queues) {
+          await boss.createQueue(queue.name, queue);
+          await boss.updateQueue(queue.name, queue);
+        }
+      } finally {
+        await boss.stop({ graceful: false, close: false });
       }
+      await exec(grantsSql(JOB_SCHEMA));
     } finally {
-      await boss.stop({ graceful: false, close: false });
+      await exec(`SELECT pg_advisory_unlock(${JOB_SCHEMA_LOCK_KEY})`);
     }
-    await exec(grantsSql(JOB_SCHEMA));
   });
 }
