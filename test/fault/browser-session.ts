@@ -5,6 +5,10 @@
 export class BrowserSession {
   private readonly cookies = new Map<string, string>();
 
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }

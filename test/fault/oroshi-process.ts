@@ -27,9 +27,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startOroshi(env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<OroshiProcess> {
+export async function startOroshi(env: Record<string, string>, options: { readyTimeoutMs?: number; entry?: string } = {}): Promise<OroshiProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
     cwd: process.cwd(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', APP_ENV: 'development', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

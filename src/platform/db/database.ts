@@ -176,11 +176,17 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   // An idle client dropped by a database restart emits here; without a listener it would crash
   // the process. The pool replaces it on the next checkout.
   runtimePool.on('error', (err) => options.onPoolError?.(err));
+  // The pool listens for errors only on idle clients. A client checked out (a request's open
+  // transaction) when the server terminates it (restart, failover: 57P01) emits 'error' itself,
+  // and with no listener that crashes the whole process; the request then fails with a 500 and
+  // the pool drops the broken client on release.
+  runtimePool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
   let ownerPool: pg.Pool | undefined;
   const owner = () => {
     if (!ownerPool) {
       ownerPool = new pg.Pool({ connectionString: options.ownerUrl, max: 2, application_name: 'oroshi-owner' });
       ownerPool.on('error', (err) => options.onPoolError?.(err));
+      ownerPool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
     }
     return ownerPool;
   };
