@@ -3,7 +3,11 @@ import { runAuditAnchoring, startAuditAnchoring } from '../domains/audit/audit-a
 import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
 import { registerBankTransferExpiryJob } from '../domains/orders/bank-transfer.ts';
+import { registerMonthlyStatementJob } from '../domains/receivables/statement.job.ts';
+import { startPaymentJobs } from '../domains/payments/payment-reconcile.job.ts';
+import { SecretBox } from '../platform/crypto/secret-box.ts';
 import { startBrowserMonitor } from '../monitor/browser-monitor.job.ts';
+import { configureSecurity, startSecurityJobs } from '../domains/security/security.jobs.ts';
 import type { Platform } from '../platform/http/platform.ts';
 import { type JobQueue, startJobQueue } from '../platform/jobs/job-queue.ts';
 import { startOutboxWorker } from '../platform/jobs/outbox.ts';
@@ -24,6 +28,7 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   const { config, database, log } = platform;
   // Handlers are registered in every process: a web-only process still enqueues.
   registerMailHandler(createMailTransport({ SMTP_URL: config.SMTP_URL, MAIL_FROM: config.MAIL_FROM }));
+  configureSecurity(platform);
   const anchoring = { database, log, signingKey: loadAuditSigningKey(config), anchorDir: anchorDirFromConfig(config) };
   if (!config.JOBS_ENABLED) {
     // A web-only process still anchors the audit heads it finds at boot.
@@ -33,7 +38,10 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   const queue = await startJobQueue({ database, log });
   await startOutboxWorker(queue, database, log);
   await startAuditAnchoring(queue, anchoring);
+  await startSecurityJobs(queue, platform);
   await registerBankTransferExpiryJob(queue, database, log);
+  await registerMonthlyStatementJob(queue, database, log, config.dataDir);
+  await startPaymentJobs(queue, { database, box: new SecretBox(platform.secrets), log });
   await registerVerificationReminderJob(queue, database, log, `${config.baseOrigin}/account/profile`);
   await startBrowserMonitor(queue, { database, log, config });
   return { queue, stop: () => queue.stop() };
