@@ -5,6 +5,7 @@ import { staffAuthRoutes } from './admin/auth/staff-auth.routes.ts';
 import { accountRoutes } from './account/account.routes.tsx';
 import { adminConsoleRoutes } from './admin/admin.routes.ts';
 import { adminCatalogRoutes } from './admin/catalog/catalog-admin.routes.ts';
+import { adminOrderRoutes } from './admin/orders/orders-admin.routes.tsx';
 import { shopMediaRoutes } from './media/media.routes.ts';
 import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
 import { operatorConsoleRoutes } from './operator/operator.routes.ts';
@@ -17,6 +18,7 @@ import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
 import { catalogRoutes } from './storefront/catalog.routes.tsx';
 import { cartRoutes } from './storefront/cart/cart.routes.tsx';
 import { checkoutRoutes } from './storefront/checkout/checkout.routes.tsx';
+import { memberOrderRoutes } from './storefront/account/member-orders.routes.tsx';
 import { quickOrderRoutes } from './storefront/quick-order/quick-order.routes.tsx';
 import { paymentRouteModules } from './storefront/payment/payment-routes.module.ts';
 import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
@@ -30,6 +32,7 @@ export const ROUTES: readonly RouteModule[] = [
   staffAuthRoutes,
   adminConsoleRoutes,
   adminCatalogRoutes,
+  adminOrderRoutes,
   operatorConsoleRoutes,
   operatorMonitorRoutes,
   operatorInventoryRoutes,
@@ -43,6 +46,7 @@ export const ROUTES: readonly RouteModule[] = [
       cartRoutes(shopApp, p);
       quickOrderRoutes(shopApp, p);
       checkoutRoutes(shopApp, p);
+      memberOrderRoutes(shopApp, p);
       shopMediaRoutes(shopApp, p);
       shopCspReportRoutes(shopApp, p);
     }),

@@ -42,7 +42,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => database?.close());
 
-const inShop = (fn: Parameters<typeof withTenant>[2]) => withTenant(database, shop.tenantId, fn);
+const inShop = <T,>(fn: (tx: Parameters<Parameters<typeof withTenant>[2]>[0]) => Promise<T>) => withTenant(database, shop.tenantId, fn);
 const work = (): DocumentWork => ({ inScope: (fn) => withTenant(database, shop.tenantId, fn), dataDir });
 const orderRow = (id: string) => inShop((tx) => tx.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
 const stockOf = (variantId: string) => inShop((tx) => tx.selectFrom('product_variants').select(['stock_on_hand', 'stock_reserved']).where('id', '=', variantId).executeTakeFirstOrThrow());

@@ -30,7 +30,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => database?.close());
 
-const inShop = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(database, shop.tenantId, fn);
+const inShop = <T,>(fn: (tx: Parameters<Parameters<typeof withTenant>[2]>[0]) => Promise<T>) => withTenant(database, shop.tenantId, fn);
 const statementsOf = (m: TestMember) => inShop((tx) => tx.selectFrom('statements').selectAll().where('account_id', '=', m.accountId).orderBy('period_end').execute());
 const setTerms = (m: TestMember, closing: number, offset: number, day: number) =>
   inShop((tx) => tx.updateTable('memberships').set({ closing_day: closing, payment_month_offset: offset, payment_day: day }).where('id', '=', m.membershipId).execute());

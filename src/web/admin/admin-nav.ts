@@ -20,6 +20,8 @@ export const ADMIN_NAV: ConsoleNavItem[] = [
   { id: 'dashboard', label: 'ダッシュボード', path: '', roles: SHOP_ROLES },
   { id: 'catalog', label: '商品', path: '/catalog/products', roles: ['shop_admin', 'catalog_editor'] },
   { id: 'catalog-stock', label: '在庫', path: '/catalog/stock', roles: SHOP_ROLES },
+  { id: 'orders', label: '受注', path: '/orders', roles: ['shop_admin', 'order_clerk'] },
+  { id: 'receivables', label: '売掛金', path: '/receivables', roles: ['shop_admin', 'order_clerk'] },
   { id: 'applications', label: '会員申請', path: '/applications', roles: ADMIN_ONLY },
   { id: 'members', label: '会員一覧', path: '/members', roles: ADMIN_ONLY },
   { id: 'customer-import', label: '顧客インポート', path: '/customers/import', roles: ADMIN_ONLY },
