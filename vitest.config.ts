@@ -11,6 +11,7 @@ export const HEAVY_SUITES = [
   '**/*.browser.test.tsx',
   '**/*.heavy.test.ts',
   '**/*.heavy.test.tsx',
+  '**/*.fault.test.ts',
   'test/fault/**/*.test.ts',
   'test/scale/**/*.test.ts',
   'test/fuzz/**/*.test.ts',
@@ -22,7 +23,7 @@ export const HEAVY_SUITES = [
  * OROSHI_HEAVY_SUITES=1 runs everything.
  */
 const heavyMode = process.env.OROSHI_HEAVY_SUITES;
-const excluded = heavyMode === '1' ? [] : heavyMode === 'browser' ? HEAVY_SUITES.filter((p) => p.startsWith('test/') || p.includes('.heavy.')).concat(['test/attack/**']) : HEAVY_SUITES.concat(['test/attack/**']);
+const excluded = heavyMode === '1' ? [] : heavyMode === 'browser' ? HEAVY_SUITES.filter((p) => !p.includes('.browser.')).concat(['test/attack/**']) : HEAVY_SUITES.concat(['test/attack/**']);
 
 export default defineConfig({
   test: {
