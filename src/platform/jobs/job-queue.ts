@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
@@ -41,6 +42,14 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
+// pg-boss 10 records a finished job's outcome (complete / fail) from its worker loop without
+// awaiting it (manager.js, watch → onFetch): with the database down at that moment the rejection
+// is unhandled and Node exits — a PostgreSQL restart killed the whole process. Those two writes
+// must not reject. An unrecorded outcome leaves the job active until it expires and runs again;
+// handlers are idempotent (the outbox checks delivered_at).
+const bossPlans = createRequire(import.meta.url)('pg-boss/src/plans.js') as { completeJobs(schema: string): string; failJobsById(schema: string): string };
+const UNAWAITED_WRITES = new Set([bossPlans.completeJobs(JOB_SCHEMA), bossPlans.failJobsById(JOB_SCHEMA)]);
+
 // Retries: 5 attempts after the first, 5 s then doubling with jitter (pg-boss's backoff): ~5 min.
 const DEFAULT_RETRY = { retryLimit: 5, retryDelay: 5, retryBackoff: true } as const;
 
@@ -63,6 +72,10 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
       inFlight++;
       try {
         return await runtime.executeSql(text, values);
+      } catch (err) {
+        if (!UNAWAITED_WRITES.has(text)) throw err;
+        log.warn({ err }, 'job outcome not recorded (database unavailable); the job will expire and run again');
+        return { rows: [{ count: 0 }] };
       } finally {
         inFlight--;
       }
