@@ -110,7 +110,7 @@ export function OrderDetailPage(props: AdminPageFrame & DetailState & { detail: 
 
       <section aria-labelledby="lines-h">
         <h2 id="lines-h">明細</h2>
-        <div class="table-wrap">
+        <section class="table-wrap" tabindex={0} aria-label="表（横にスクロールできます）">
           <table class="order-table">
             <thead>
               <tr>
@@ -154,7 +154,7 @@ export function OrderDetailPage(props: AdminPageFrame & DetailState & { detail: 
               })}
             </tbody>
           </table>
-        </div>
+        </section>
         <dl class="order-totals">
           <div>
             <dt>商品小計（税抜）</dt>
@@ -271,7 +271,7 @@ export function OrderDetailPage(props: AdminPageFrame & DetailState & { detail: 
               </select>
             </div>
             <Field name="tracking" label="お問い合わせ番号" values={values} errors={props.errors} hint="複数はスペース区切り・後から追加もできます" idPrefix="ship" />
-            <div class="table-wrap">
+            <section class="table-wrap" tabindex={0} aria-label="表（横にスクロールできます）">
               <table class="order-table">
                 <thead>
                   <tr>
@@ -311,7 +311,7 @@ export function OrderDetailPage(props: AdminPageFrame & DetailState & { detail: 
                   })}
                 </tbody>
               </table>
-            </div>
+            </section>
             <button type="submit" class="button">
               出荷を登録してお客様に通知
             </button>

@@ -66,7 +66,7 @@ export function OrdersListPage(props: AdminPageFrame & { rows: OrderListRow[]; t
       <form method="post" action={`${base}/bulk`} class="order-bulk">
         <CsrfField token={props.csrfToken} />
         <p class="listing__count">{props.total.toLocaleString('ja-JP')}件</p>
-        <div class="table-wrap">
+        <section class="table-wrap" tabindex={0} aria-label="表（横にスクロールできます）">
           <table class="order-table">
             <caption class="visually-hidden">受注一覧（チェックした注文を出力できます）</caption>
             <thead>
@@ -107,7 +107,7 @@ export function OrdersListPage(props: AdminPageFrame & { rows: OrderListRow[]; t
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
         {props.rows.length === 0 && <p class="empty-note">該当する注文はありません。</p>}
         <fieldset class="order-actions">
           <legend>チェックした注文（未選択なら出荷待ちの全注文）</legend>

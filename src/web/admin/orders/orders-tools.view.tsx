@@ -14,7 +14,7 @@ export function CarrierExportErrorsPage(props: AdminPageFrame & { carrier: 'yama
       <div class="alert alert--error" role="alert">
         {props.errors.length}件の問題があり、該当する注文は CSV に含まれません。
       </div>
-      <div class="table-wrap">
+      <section class="table-wrap" tabindex={0} aria-label="表（横にスクロールできます）">
         <table class="order-table">
           <thead>
             <tr>
@@ -35,7 +35,7 @@ export function CarrierExportErrorsPage(props: AdminPageFrame & { carrier: 'yama
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       {props.rowCount > 0 ? (
         <form method="post" action={`${base}/bulk`}>
           <CsrfField token={props.csrfToken} />
@@ -134,7 +134,7 @@ export function ReceivablesPage(props: AdminPageFrame & { rows: Receivable[]; er
     <AdminLayout {...props} title="売掛金（掛け払い）" active="receivables">
       <OrdersTabs slug={props.shop.slug} active="receivables" />
       <Notice>{props.notice}</Notice>
-      <div class="table-wrap">
+      <section class="table-wrap" tabindex={0} aria-label="表（横にスクロールできます）">
         <table class="order-table">
           <thead>
             <tr>
@@ -185,7 +185,7 @@ export function ReceivablesPage(props: AdminPageFrame & { rows: Receivable[]; er
             })}
           </tbody>
         </table>
-      </div>
+      </section>
       {props.rows.length === 0 && <p class="empty-note">掛け払いの会員はいません。</p>}
     </AdminLayout>
   );

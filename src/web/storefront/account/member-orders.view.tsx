@@ -167,7 +167,7 @@ export function MemberOrderPage(props: Frame & MemberOrderState & { detail: Memb
       )}
       <section aria-labelledby="items-h">
         <h2 id="items-h">ご注文商品</h2>
-        <div class="table-wrap">
+        <section class="table-wrap" tabindex={0} aria-label="表（横にスクロールできます）">
           <table class="order-table">
             <thead>
               <tr>
@@ -197,7 +197,7 @@ export function MemberOrderPage(props: Frame & MemberOrderState & { detail: Memb
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
         <p class="member-order__total">お支払い合計（税込）：{formatYen(order.total_incl_tax)}</p>
         <form method="post" action={`${url}/reorder`}>
           <CsrfField token={props.csrfToken} />
@@ -297,7 +297,7 @@ export function MemberStatementsPage(props: Frame & { rows: { id: string; period
       {props.rows.length === 0 ? (
         <p class="empty-note">まだ請求書はありません。</p>
       ) : (
-        <div class="table-wrap">
+        <section class="table-wrap" tabindex={0} aria-label="表（横にスクロールできます）">
           <table class="order-table">
             <thead>
               <tr>
@@ -322,7 +322,7 @@ export function MemberStatementsPage(props: Frame & { rows: { id: string; period
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </ShopLayout>
   );
