@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import { type Tx, withPlatform, withTenant } from '../../platform/db/tenant-scope.ts';
+import { type Tx, withPlatform } from '../../platform/db/tenant-scope.ts';
 import { unsafeAcrossTenants } from '../operator/across-tenants.ts';
 import { isCredentialPattern } from './exposed-pages.ts';
 import type { IncidentActor } from './incident-actor.ts';
