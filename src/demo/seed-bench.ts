@@ -54,7 +54,13 @@ export function benchMemberShops(n: number, shopCount: number): number[] {
   return [...shops].sort((a, b) => a - b);
 }
 
+/** Bulk statements of the full scale outlast the runtime pool's 30 s per-request statement timeout. */
+async function allowLongStatements(tx: Tx): Promise<void> {
+  await sql`SET LOCAL statement_timeout = 0`.execute(tx);
+}
+
 async function cloneCatalog(tx: Tx, tenantId: string, target: number): Promise<number> {
+  await allowLongStatements(tx);
   const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM products`.execute(tx);
   const missing = target - Number(rows[0]!.n);
   if (missing <= 0) return 0;
@@ -90,6 +96,7 @@ async function cloneCatalog(tx: Tx, tenantId: string, target: number): Promise<n
 
 async function seedMembers(database: Database, count: number): Promise<number> {
   return withIdentity(database, { audience: 'operator' }, async (tx) => {
+    await allowLongStatements(tx);
     const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM salon_users WHERE email LIKE 'bench-member-%'`.execute(tx);
     const first = Number(rows[0]!.n) + 1;
     if (first > count) return 0;
@@ -129,6 +136,7 @@ async function approveMembers(tx: Tx, shopIndex: number, shopCount: number, coun
 
 /** Past orders of the shop's bench members: one to three lines of cloned SKUs, delivered and paid. */
 async function seedOrders(tx: Tx, tenantId: string, count: number): Promise<number> {
+  await allowLongStatements(tx);
   const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM orders WHERE order_number LIKE ${`${BENCH_ORDER_PREFIX}%`}`.execute(tx);
   const first = Number(rows[0]!.n) + 1;
   if (first > count) return 0;
