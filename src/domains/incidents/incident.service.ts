@@ -22,6 +22,8 @@ export interface OpenIncidentInput {
   preliminaryDays?: number;
   dataItems?: readonly string[];
   inquiryDesk?: string;
+  secondaryDamage?: string;
+  prevention?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -59,6 +61,8 @@ export async function openIncident(database: Database, actor: IncidentActor, inp
         preliminary_days: preliminaryDays,
         data_items: [...(input.dataItems ?? DEFAULT_DATA_ITEMS)],
         inquiry_desk: input.inquiryDesk ?? '',
+        secondary_damage: input.secondaryDamage ?? '',
+        prevention: input.prevention ?? '',
         opened_by: actor.id,
       })
       .returning('id')
