@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
-import { createSession } from '../src/domains/auth/session.service.ts';
 import { benchAccountId, benchMemberShops, benchUserId, FULL_BENCH_SCALE, SMALL_BENCH_SCALE, seedBenchPlatform } from '../src/demo/seed-bench.ts';
+import { createSession } from '../src/domains/auth/session.service.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabaseFromConfig } from '../src/platform/db/open-database.ts';
 import { withIdentity, withPlatform, withTenant } from '../src/platform/db/tenant-scope.ts';

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { type ProductCard, loadProductCards } from '../src/domains/storefront/product-cards.queries.ts';
+import { loadProductCards, type ProductCard } from '../src/domains/storefront/product-cards.queries.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
 import { openDatabaseFromConfig } from '../src/platform/db/open-database.ts';
 import type { DB } from '../src/platform/db/schema.ts';

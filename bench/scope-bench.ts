@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { seedDemoPlatform } from '../src/demo/seed-platform.ts';
-import { computeIncidentScope } from '../src/domains/incidents/incident-scope.query.ts';
-import { SYSTEM_ACTOR } from '../src/domains/incidents/incident-actor.ts';
 import { getIncident, openIncident, setExposureWindow } from '../src/domains/incidents/incident.service.ts';
+import { SYSTEM_ACTOR } from '../src/domains/incidents/incident-actor.ts';
+import { computeIncidentScope } from '../src/domains/incidents/incident-scope.query.ts';
 import { parseJst } from '../src/domains/incidents/jst.ts';
 import { appRoleUrl, openPostgres } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';

@@ -2,14 +2,14 @@ import { startBackgroundWork } from './background/jobs.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { seedDemoProviderAccounts, startDemoPsp } from './domains/payments/demo-psp.ts';
 import { guardServerEgress } from './domains/security/egress-events.ts';
-import { prepareBuildManifest } from './platform/build-manifest/build-integrity.ts';
-import { startVerifierProcess } from './verifier/verifier-process.ts';
 import { createPlatform, prepareDatabase } from './platform/boot.ts';
+import { prepareBuildManifest } from './platform/build-manifest/build-integrity.ts';
 import { ConfigError, loadConfig } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabaseFromConfig } from './platform/db/open-database.ts';
 import { buildApp } from './platform/http/app.ts';
 import { createLogger } from './platform/log/logger.ts';
+import { startVerifierProcess } from './verifier/verifier-process.ts';
 import { ROUTES } from './web/routes.ts';
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { generate, generateSecret } from 'otplib';
+import type { StaffRole } from '../src/domains/accounts/accounts.tables.ts';
 import { setPassword } from '../src/domains/auth/credentials.service.ts';
 import { createSession } from '../src/domains/auth/session.service.ts';
 import { setConfirmedTotpSecret } from '../src/domains/auth/totp.service.ts';
-import type { StaffRole } from '../src/domains/accounts/accounts.tables.ts';
 import { SecretBox } from '../src/platform/crypto/secret-box.ts';
 import { withIdentity } from '../src/platform/db/tenant-scope.ts';
 import type { Platform } from '../src/platform/http/platform.ts';

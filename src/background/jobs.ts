@@ -1,18 +1,19 @@
 import { registerVerificationReminderJob } from '../domains/accounts/verification-reminder.job.ts';
 import { runAuditAnchoring, startAuditAnchoring } from '../domains/audit/audit-anchor.job.ts';
-import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
+import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { registerBankTransferExpiryJob } from '../domains/orders/bank-transfer.ts';
-import { registerMonthlyStatementJob } from '../domains/receivables/statement.job.ts';
 import { startPaymentJobs } from '../domains/payments/payment-reconcile.job.ts';
-import { SecretBox } from '../platform/crypto/secret-box.ts';
-import { startBrowserMonitor } from '../monitor/browser-monitor.job.ts';
+import { registerMonthlyStatementJob } from '../domains/receivables/statement.job.ts';
 import { configureSecurity, startSecurityJobs } from '../domains/security/security.jobs.ts';
+import { startBrowserMonitor } from '../monitor/browser-monitor.job.ts';
+import { registerRetentionPurgeJob } from '../platform/backup/retention-purge.job.ts';
+import { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Platform } from '../platform/http/platform.ts';
 import { type JobQueue, startJobQueue } from '../platform/jobs/job-queue.ts';
 import { startOutboxWorker } from '../platform/jobs/outbox.ts';
-import { createMailTransport } from '../platform/mail/mail-transport.ts';
 import { registerMailHandler } from '../platform/mail/mail.ts';
+import { createMailTransport } from '../platform/mail/mail-transport.ts';
 
 /**
  * The composition root of background work, as src/web/routes.ts is for the web: every job and
@@ -43,6 +44,7 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   await registerMonthlyStatementJob(queue, database, log, config.dataDir);
   await startPaymentJobs(queue, { database, box: new SecretBox(platform.secrets), log });
   await registerVerificationReminderJob(queue, database, log, `${config.baseOrigin}/account/profile`);
+  await registerRetentionPurgeJob(queue, database, log);
   await startBrowserMonitor(queue, { database, log, config });
   return { queue, stop: () => queue.stop() };
 }

@@ -1,5 +1,5 @@
-import { generateSync } from 'otplib';
 import { sql } from 'kysely';
+import { generateSync } from 'otplib';
 import type { SecretsKey } from '../platform/config/secrets.ts';
 import { ENCRYPTED_COLUMNS } from '../platform/crypto/rotate-secrets.registry.ts';
 import { SecretBox } from '../platform/crypto/secret-box.ts';

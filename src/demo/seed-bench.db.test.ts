@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/test-database.ts';
 import type { Database } from '../platform/db/database.ts';
 import { withTenant } from '../platform/db/tenant-scope.ts';
-import { benchAccountId, benchMemberShops, benchUserId, type BenchSeedResult, md5Uuid, seedBenchPlatform } from './seed-bench.ts';
+import { type BenchSeedResult, benchAccountId, benchMemberShops, benchUserId, md5Uuid, seedBenchPlatform } from './seed-bench.ts';
 import { seedDemoCatalog } from './seed-catalog.ts';
 import { seedDemoPlatform } from './seed-platform.ts';
 

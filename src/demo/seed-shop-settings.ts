@@ -1,6 +1,6 @@
+import type { PaymentMethod, ShippingRulesSetting } from '../domains/orders/orders.tables.ts';
 import type { Database } from '../platform/db/database.ts';
 import { withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
-import type { PaymentMethod, ShippingRulesSetting } from '../domains/orders/orders.tables.ts';
 import { DEMO_SHOPS, type DemoShop } from './catalog/demo-shops.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { DEMO_PASSWORD } from '../demo/demo-credentials.ts';
-import { checkMonitorDeadMansSwitch } from '../domains/monitor/monitor-dead-mans-switch.ts';
 import { MONITOR_PROFILES, type MonitorProfile } from '../domains/monitor/monitor.tables.ts';
+import { checkMonitorDeadMansSwitch } from '../domains/monitor/monitor-dead-mans-switch.ts';
 import type { Config } from '../platform/config/config.ts';
 import type { Database } from '../platform/db/database.ts';
 import { withPlatform } from '../platform/db/tenant-scope.ts';

@@ -6,12 +6,12 @@ import { DEMO_PASSWORD } from '../demo/demo-credentials.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import type { MonitorProfile } from '../domains/monitor/monitor.tables.ts';
 import type { Database } from '../platform/db/database.ts';
-import type { RouteModule } from '../platform/http/app.ts';
 import { withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
+import type { RouteModule } from '../platform/http/app.ts';
 import { createLogger } from '../platform/log/logger.ts';
 import { ROUTES } from '../web/routes.ts';
 import { launchMonitorBrowser } from './monitor-browser.ts';
-import { runMonitorWalk, type MonitorRunSettings } from './monitor-walk.run.ts';
+import { type MonitorRunSettings, runMonitorWalk } from './monitor-walk.run.ts';
 import type { SessionCache } from './shop-walk.ts';
 import { contextOptions, ORDINARY_BROWSER_INIT } from './walk-profiles.ts';
 

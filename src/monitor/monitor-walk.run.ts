@@ -1,6 +1,6 @@
 import os from 'node:os';
-import type { Browser } from 'playwright-core';
 import type { Logger } from 'pino';
+import type { Browser } from 'playwright-core';
 import type { MonitorProfile } from '../domains/monitor/monitor.tables.ts';
 import { startWalk } from '../domains/monitor/monitor-walks.service.ts';
 import { judgeWalk, type RaiseSecurityEvent, recordFailedWalk, type WalkJudgement } from '../domains/monitor/walk-judgement.service.ts';

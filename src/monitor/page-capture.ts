@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Page, Response } from 'playwright-core';
-import { type InputForDetection, cardLikeReasons } from '../domains/monitor/card-input.detect.ts';
+import { cardLikeReasons, type InputForDetection } from '../domains/monitor/card-input.detect.ts';
 import {
   type CardLikeInput,
   type FormRecord,

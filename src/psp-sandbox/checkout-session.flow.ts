@@ -13,8 +13,8 @@ import {
   stringParam,
 } from './request-params.read.ts';
 import { nowSeconds, type SandboxContext } from './sandbox.context.ts';
-import type { EventRequestInfo } from './sandbox-event.build.ts';
 import type { SandboxLineItem, StoredSession } from './sandbox.store.ts';
+import type { EventRequestInfo } from './sandbox-event.build.ts';
 import { newCheckoutSession, newPaymentIntent, type ThreeDSecureRequest } from './stripe-objects.build.ts';
 
 const KNOWN_PARAMS = [

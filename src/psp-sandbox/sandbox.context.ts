@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
-import { type EventObjectOf, type EventRequestInfo, newEvent, type SandboxEventType } from './sandbox-event.build.ts';
 import type { SandboxStore } from './sandbox.store.ts';
+import { type EventObjectOf, type EventRequestInfo, newEvent, type SandboxEventType } from './sandbox-event.build.ts';
 import type { WebhookDispatcher } from './webhook.delivery.ts';
 
 /** The API version the installed SDK (stripe@23) speaks; events are rendered in it. */

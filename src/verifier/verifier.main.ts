@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { configureSecurityEvents } from '../domains/security/security-events.service.ts';
-import { PROJECT_ROOT } from '../platform/build-manifest/build-manifest.ts';
 import { manifestPathOf } from '../platform/build-manifest/build-integrity.ts';
+import { PROJECT_ROOT } from '../platform/build-manifest/build-manifest.ts';
 import { loadBuildPublicKey } from '../platform/build-manifest/build-signing-key.ts';
 import { ConfigError, loadConfig } from '../platform/config/config.ts';
 import type { Database } from '../platform/db/database.ts';

@@ -1,26 +1,26 @@
 import type { RouteModule } from '../platform/http/app.ts';
 import { registerShopRoutes } from '../platform/http/shop-routes.ts';
-import { accountAuthRoutes } from './account/auth/account-auth.routes.ts';
-import { staffAuthRoutes } from './admin/auth/staff-auth.routes.ts';
 import { accountRoutes } from './account/account.routes.tsx';
+import { accountAuthRoutes } from './account/auth/account-auth.routes.ts';
 import { adminConsoleRoutes } from './admin/admin.routes.ts';
+import { staffAuthRoutes } from './admin/auth/staff-auth.routes.ts';
 import { adminCatalogRoutes } from './admin/catalog/catalog-admin.routes.ts';
 import { adminOrderRoutes } from './admin/orders/orders-admin.routes.tsx';
-import { shopMediaRoutes } from './media/media.routes.ts';
-import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
-import { operatorConsoleRoutes } from './operator/operator.routes.ts';
-import { operatorInventoryRoutes } from './operator/inventory/script-inventory.routes.tsx';
-import { operatorMonitorRoutes } from './operator/monitor/monitor-dashboard.routes.tsx';
 import { adminPaymentRouteModule } from './admin/payments/payments-admin.routes.tsx';
+import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
+import { shopMediaRoutes } from './media/media.routes.ts';
+import { operatorInventoryRoutes } from './operator/inventory/script-inventory.routes.tsx';
 import { operatorKillSwitchRoutes } from './operator/kill-switch/kill-switch.routes.tsx';
+import { operatorMonitorRoutes } from './operator/monitor/monitor-dashboard.routes.tsx';
+import { operatorConsoleRoutes } from './operator/operator.routes.ts';
 import { platformHomeRoutes } from './public/platform-home.routes.tsx';
-import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
-import { catalogRoutes } from './storefront/catalog.routes.tsx';
-import { cartRoutes } from './storefront/cart/cart.routes.tsx';
-import { checkoutRoutes } from './storefront/checkout/checkout.routes.tsx';
 import { memberOrderRoutes } from './storefront/account/member-orders.routes.tsx';
-import { quickOrderRoutes } from './storefront/quick-order/quick-order.routes.tsx';
+import { cartRoutes } from './storefront/cart/cart.routes.tsx';
+import { catalogRoutes } from './storefront/catalog.routes.tsx';
+import { checkoutRoutes } from './storefront/checkout/checkout.routes.tsx';
 import { paymentRouteModules } from './storefront/payment/payment-routes.module.ts';
+import { quickOrderRoutes } from './storefront/quick-order/quick-order.routes.tsx';
+import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
 import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
 
 /** Every audience's routes, in one list: the composition root of the web layer. */

@@ -6,7 +6,7 @@ import { launchChromium } from '../../test/chromium.ts';
 import { salonSessionCookie, staffSessionCookie } from '../../test/sign-in.ts';
 import { createTestApp } from '../../test/test-app.ts';
 import { createTestDatabase } from '../../test/test-database.ts';
-import { PLATFORM_ADMIN, demoId, seedDemoAccounts } from '../demo/seed-accounts.ts';
+import { demoId, PLATFORM_ADMIN, seedDemoAccounts } from '../demo/seed-accounts.ts';
 import { seedDemoCatalog } from '../demo/seed-catalog.ts';
 import { seedDemoPlatform } from '../demo/seed-platform.ts';
 import { seedDemoShopSettings } from '../demo/seed-shop-settings.ts';

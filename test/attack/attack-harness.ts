@@ -7,14 +7,14 @@ import type { Browser } from 'playwright-core';
 import { hashSessionToken } from '../../src/domains/auth/session.service.ts';
 import type { MonitorProfile } from '../../src/domains/monitor/monitor.tables.ts';
 import { cardKillState } from '../../src/domains/payments/card-kill-switch.service.ts';
+import { contextOptions } from '../../src/monitor/walk-profiles.ts';
 import type { FileSetSpec } from '../../src/platform/build-manifest/build-files.ts';
 import { createBuildManifest, PROJECT_ROOT, writeBuildManifest } from '../../src/platform/build-manifest/build-manifest.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-scope.ts';
 import type { RouteModule } from '../../src/platform/http/app.ts';
 import { runFilePass } from '../../src/verifier/verifier-pass.ts';
-import { newVerifierRecordState, recordVerifierPass, type RecordedPass } from '../../src/verifier/verifier-record.ts';
-import { contextOptions } from '../../src/monitor/walk-profiles.ts';
+import { newVerifierRecordState, type RecordedPass, recordVerifierPass } from '../../src/verifier/verifier-record.ts';
 
 /**
  * The attack suite's running Oroshi. An attacker who has changed the server (a template, a module,

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isJapaneseJan } from '../../domains/catalog/jan-code.ts';
 import { sanitizeDescription } from '../../domains/catalog/description-sanitizer.ts';
+import { isJapaneseJan } from '../../domains/catalog/jan-code.ts';
 import { isRegistrationNumber } from '../../domains/invoicing/registration-number.ts';
 import { type DemoCatalog, demoCatalogFor } from './demo-catalog.ts';
 import { DEMO_IMAGES, demoImagePath } from './demo-images.ts';

@@ -1,5 +1,5 @@
-import type { TenantLegal } from '../../platform/db/schema.ts';
 import { corporateNumberCheckDigit } from '../../domains/invoicing/registration-number.ts';
+import type { TenantLegal } from '../../platform/db/schema.ts';
 
 /**
  * The six shops of the demo platform, in the shape of the breached one: the operator's own supply

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { lookupPostalCode, normalizePostalCode } from '../address/postal-code.ts';
-import { isPrefectureName } from '../shipping/prefectures.ts';
 import { ValidationError } from '../shared/domain-error.ts';
+import { isPrefectureName } from '../shipping/prefectures.ts';
 
 /** Address and phone fields shared by the salon profile and its delivery locations. */
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../platform/config/config.ts';
-import { signAnchor, anchorSignatureValid } from './audit-anchor.ts';
+import { anchorSignatureValid, signAnchor } from './audit-anchor.ts';
 import { loadAuditSigningKey, PUBLIC_KEY_FILE, parseAuditPublicKey, SIGNING_KEY_FILE } from './audit-anchor-key.ts';
 
 const dirs: string[] = [];

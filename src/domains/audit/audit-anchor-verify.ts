@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Database, SqlExec } from '../../platform/db/database.ts';
-import { type AuditAnchor, anchorSignatureValid, PLATFORM_CHAIN, readAnchorFile } from './audit-anchor.ts';
 import { type AuditHashedFields, auditHash, GENESIS_HASH } from './audit.service.ts';
+import { type AuditAnchor, anchorSignatureValid, PLATFORM_CHAIN, readAnchorFile } from './audit-anchor.ts';
 
 /**
  * `npm run audit:verify`: every chain in the database, recomputed from genesis, and every signed

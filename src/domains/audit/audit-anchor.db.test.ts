@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-database.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-scope.ts';
-import { anchorAuditHeads, anchorFilePath, type AuditAnchor, readAnchorFile, signAnchor } from './audit-anchor.ts';
+import { type AuditHashedFields, appendAudit, auditHash, GENESIS_HASH, verifyAuditChain } from './audit.service.ts';
+import { type AuditAnchor, anchorAuditHeads, anchorFilePath, readAnchorFile, signAnchor } from './audit-anchor.ts';
 import { type AuditSigningKey, parseAuditSigningKey } from './audit-anchor-key.ts';
 import { verifyAuditWithAnchors } from './audit-anchor-verify.ts';
-import { type AuditHashedFields, appendAudit, auditHash, GENESIS_HASH, verifyAuditChain } from './audit.service.ts';
 
 let database: Database;
 let signingKey: AuditSigningKey;

@@ -8,10 +8,10 @@ import { createTestDatabase } from '../../../test/test-database.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-scope.ts';
 import { startJobQueue } from '../../platform/jobs/job-queue.ts';
-import { anchorFilePath, readAnchorFile } from './audit-anchor.ts';
-import { AUDIT_ANCHOR_CRON, AUDIT_ANCHOR_QUEUE, runAuditAnchoring, startAuditAnchoring } from './audit-anchor.job.ts';
-import { parseAuditSigningKey } from './audit-anchor-key.ts';
 import { appendAudit } from './audit.service.ts';
+import { AUDIT_ANCHOR_CRON, AUDIT_ANCHOR_QUEUE, runAuditAnchoring, startAuditAnchoring } from './audit-anchor.job.ts';
+import { anchorFilePath, readAnchorFile } from './audit-anchor.ts';
+import { parseAuditSigningKey } from './audit-anchor-key.ts';
 
 let database: Database;
 let shop: string;

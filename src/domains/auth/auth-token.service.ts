@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AuthTokenKind } from '../accounts/accounts.tables.ts';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
+import type { AuthTokenKind } from '../accounts/accounts.tables.ts';
 
 /**
  * Single-use, expiring tokens (password reset, email verification, origin handoff, WebAuthn

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Session } from '../../platform/db/schema.ts';
 import { type Tx, withIdentity, withPlatform } from '../../platform/db/tenant-scope.ts';
@@ -11,7 +12,6 @@ import { findLoginUser, identityOf, type LoginKind, type LoginUser } from './log
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.hash.ts';
 import { createSession } from './session.service.ts';
 import { hasConfirmedTotp, verifyTotpCode } from './totp.service.ts';
-import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 
 /**
  * Password sign-in for salon users and staff. Throttled per address and per email (counted in

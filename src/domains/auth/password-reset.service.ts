@@ -5,8 +5,8 @@ import { consumeRateLimit } from '../../platform/http/rate-limit.ts';
 import { mailCredentialChanged, mailPasswordReset, type RequestContext } from './auth-mail.ts';
 import { consumeAuthToken, issueAuthToken, peekAuthToken, voidUserTokens } from './auth-token.service.ts';
 import { setPassword } from './credentials.service.ts';
-import { findLoginUser, identityOf, type LoginKind, type LoginUser } from './login-user.ts';
 import { auditAuth } from './login.service.ts';
+import { findLoginUser, identityOf, type LoginKind, type LoginUser } from './login-user.ts';
 import { revokeUserSessions } from './session.service.ts';
 
 /**

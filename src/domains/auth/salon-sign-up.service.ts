@@ -7,8 +7,8 @@ import { ValidationError } from '../shared/domain-error.ts';
 import { mailEmailVerification, type RequestContext } from './auth-mail.ts';
 import { consumeAuthToken, issueAuthToken, peekAuthToken } from './auth-token.service.ts';
 import { setPassword } from './credentials.service.ts';
-import { findLoginUser } from './login-user.ts';
 import { auditAuth } from './login.service.ts';
+import { findLoginUser } from './login-user.ts';
 import { burnPasswordCheck } from './password.hash.ts';
 import { passwordProblem } from './password.policy.ts';
 

@@ -1,5 +1,5 @@
-import { generateSecret, generateURI, verify } from 'otplib';
 import { sql } from 'kysely';
+import { generateSecret, generateURI, verify } from 'otplib';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 

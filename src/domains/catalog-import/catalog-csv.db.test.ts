@@ -9,8 +9,8 @@ import { type ShopFixture, shopFixture, TEST_ACTOR } from '../catalog/catalog-fi
 import { janCheckDigit } from '../catalog/jan-code.ts';
 import { saveProduct } from '../catalog/product.service.ts';
 import { adjustStock } from '../catalog/stock.service.ts';
-import { setRankPrices } from '../catalog/variant-prices.service.ts';
 import { saveVariant } from '../catalog/variant.service.ts';
+import { setRankPrices } from '../catalog/variant-prices.service.ts';
 import { encodeCp932 } from '../shipping/carrier-csv/cp932.ts';
 import { analyzeCatalogCsv, MAX_ERRORS_SHOWN } from './catalog-csv.analyze.ts';
 import { commitCatalogCsv } from './catalog-csv.commit.ts';

@@ -1,5 +1,5 @@
-import { appendAudit } from '../audit/audit.service.ts';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
+import { appendAudit } from '../audit/audit.service.ts';
 
 /** The staff member behind a catalog write: recorded on stock history and in the audit chain. */
 export interface CatalogActor {

@@ -1,8 +1,8 @@
-import type { StaffRole } from '../accounts/accounts.tables.ts';
-import { createSession } from '../auth/session.service.ts';
+import { seedDemoPlatform } from '../../demo/seed-platform.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-scope.ts';
-import { seedDemoPlatform } from '../../demo/seed-platform.ts';
+import type { StaffRole } from '../accounts/accounts.tables.ts';
+import { createSession } from '../auth/session.service.ts';
 import type { CatalogActor } from './catalog-actor.ts';
 import { saveBrand, saveCategory } from './taxonomy.service.ts';
 

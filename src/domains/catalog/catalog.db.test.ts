@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-database.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-scope.ts';
-import { DomainError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
 import { normalizeForSearch } from '../search/search-normalize.ts';
+import { DomainError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
 import { getProductDetail, getVariantStock, listProducts, listStock } from './catalog.read.ts';
 import { type ShopFixture, shopFixture, TEST_ACTOR } from './catalog-fixtures.testing.ts';
 import { janCheckDigit } from './jan-code.ts';
 import { saveProduct } from './product.service.ts';
 import { adjustStock } from './stock.service.ts';
 import { saveCategory } from './taxonomy.service.ts';
-import { addSalePrice, setRankPrices, setVolumeTiers } from './variant-prices.service.ts';
 import { saveVariant } from './variant.service.ts';
+import { addSalePrice, setRankPrices, setVolumeTiers } from './variant-prices.service.ts';
 
 let database: Database;
 let shop: ShopFixture;

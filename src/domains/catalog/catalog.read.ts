@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
-import { NotFoundError } from '../shared/domain-error.ts';
 import { normalizeForSearch } from '../search/search-normalize.ts';
+import { NotFoundError } from '../shared/domain-error.ts';
 import type { ProductStatus, StockReason } from './catalog.tables.ts';
 
 /**

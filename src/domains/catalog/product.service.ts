@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { NotFoundError, ValidationError } from '../shared/domain-error.ts';
-import { auditCatalog, type CatalogActor } from './catalog-actor.ts';
 import { type ProductInput, productSchema } from './catalog.schemas.ts';
+import { auditCatalog, type CatalogActor } from './catalog-actor.ts';
 import { currentTenant } from './current-tenant.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { sanitizeDescription } from './description-sanitizer.ts';

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { StockReason } from './catalog.tables.ts';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { NotFoundError, ValidationError } from '../shared/domain-error.ts';
-import { auditCatalog, type CatalogActor } from './catalog-actor.ts';
 import { stockAdjustmentSchema } from './catalog.schemas.ts';
+import type { StockReason } from './catalog.tables.ts';
+import { auditCatalog, type CatalogActor } from './catalog-actor.ts';
 import { currentTenant } from './current-tenant.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { NotFoundError, ValidationError } from '../shared/domain-error.ts';
-import { auditCatalog, type CatalogActor } from './catalog-actor.ts';
 import { brandSchema, categorySchema } from './catalog.schemas.ts';
+import { auditCatalog, type CatalogActor } from './catalog-actor.ts';
 import { currentTenant } from './current-tenant.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { refreshSearchText } from './search-text.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { NotFoundError, ValidationError } from '../shared/domain-error.ts';
-import { auditCatalog, type CatalogActor } from './catalog-actor.ts';
 import { intField, parseRankPrice, type RankPriceValue } from './catalog.schemas.ts';
+import { auditCatalog, type CatalogActor } from './catalog-actor.ts';
 import { currentTenant } from './current-tenant.ts';
 
 /** A variant's rank prices (yen or 掛け率 per rank), volume tiers and time-limited sale prices. */

@@ -6,8 +6,8 @@ import { addToCart } from '../cart/cart.service.ts';
 import { cancelOverdueBankTransfers, markBankTransferReceived } from '../orders/bank-transfer.ts';
 import { setPaymentStatus, transitionOrder } from '../orders/order-state.ts';
 import { loadShopSettings } from '../orders/shop-settings.ts';
-import { addMember, addVariant, asMember, type CommerceShop, commerceShop, type TestMember } from './checkout-fixtures.testing.ts';
 import { newIdempotencyKey, placeOrder, prepareCheckout } from './checkout.service.ts';
+import { addMember, addVariant, asMember, type CommerceShop, commerceShop, type TestMember } from './checkout-fixtures.testing.ts';
 
 let database: Database;
 let shop: CommerceShop;

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
-import { type DeliveryChoiceResult, validateDeliveryChoice } from '../calendar/delivery-choice.ts';
 import { addDays, jstDateTime } from '../calendar/calendar-date.ts';
+import { type DeliveryChoiceResult, validateDeliveryChoice } from '../calendar/delivery-choice.ts';
 import type { Buyer } from '../cart/buyer.ts';
 import { type CartView, clearCart, loadCart } from '../cart/cart.service.ts';
 import { variantDisplayName } from '../cart/variant-snapshot.ts';
+import { storedSlotCode } from '../orders/order-format.ts';
 import { queueOrderConfirmationMail } from '../orders/order-mail.ts';
 import { nextOrderNumber } from '../orders/order-number.ts';
-import { storedSlotCode } from '../orders/order-format.ts';
 import { reserveStock } from '../orders/order-stock.ts';
 import type { ShopSettings } from '../orders/shop-settings.ts';
 import { ValidationError } from '../shared/domain-error.ts';

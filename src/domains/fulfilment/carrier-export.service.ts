@@ -1,13 +1,13 @@
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { jstDateTime } from '../calendar/calendar-date.ts';
 import { deliverySlots } from '../calendar/delivery-slots.ts';
+import type { OrderActor } from '../orders/order-state.ts';
 import type { DeliverySlotCode as StoredSlotCode } from '../orders/orders.tables.ts';
 import { loadShopSettings } from '../orders/shop-settings.ts';
 import type { CarrierCsvResult, CarrierShipment, CarrierShipper } from '../shipping/carrier-csv/carrier-shipment.ts';
 import { toSagawaEhidenCsv } from '../shipping/carrier-csv/sagawa-ehiden.csv.ts';
 import { toYamatoB2Csv } from '../shipping/carrier-csv/yamato-b2.csv.ts';
 import { auditOrderAction } from './order-actor-audit.ts';
-import type { OrderActor } from '../orders/order-state.ts';
 
 /**
  * Carriers' CSV for orders ready to ship: orders become CarrierShipment rows for the existing

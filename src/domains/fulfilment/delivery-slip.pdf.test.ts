@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textRow, pdfInfo, pdfText, previewPdfIfRequested } from '../../platform/pdf/pdf-inspect.testing.ts';
+import { pdfInfo, pdfText, previewPdfIfRequested, textRow } from '../../platform/pdf/pdf-inspect.testing.ts';
 import { computeInvoiceTax } from '../tax/invoice-tax.ts';
 import { type DeliverySlipItem, type DeliverySlipModel, renderDeliverySlipPdf } from './delivery-slip.pdf.ts';
 

@@ -1,8 +1,8 @@
-import { addToCart } from '../cart/cart.service.ts';
-import { asMember, type CommerceShop, type TestMember } from '../checkout/checkout-fixtures.testing.ts';
-import { newIdempotencyKey, placeOrder, prepareCheckout } from '../checkout/checkout.service.ts';
-import { loadShopSettings } from '../orders/shop-settings.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { addToCart } from '../cart/cart.service.ts';
+import { newIdempotencyKey, placeOrder, prepareCheckout } from '../checkout/checkout.service.ts';
+import { asMember, type CommerceShop, type TestMember } from '../checkout/checkout-fixtures.testing.ts';
+import { loadShopSettings } from '../orders/shop-settings.ts';
 
 /** Places a real order through the cart and checkout (the same path a member takes). */
 export async function placeTestOrder(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textRow, pdfInfo, pdfPagesText, pdfText, previewPdfIfRequested } from '../../platform/pdf/pdf-inspect.testing.ts';
+import { pdfInfo, pdfPagesText, pdfText, previewPdfIfRequested, textRow } from '../../platform/pdf/pdf-inspect.testing.ts';
 import {
   type PickingListModel,
   type PickingOrder,

@@ -1,6 +1,6 @@
-import { formatJst } from './jst.ts';
 import { csvLine } from './incident-scope.csv.ts';
 import type { ShopScope } from './incident-scope.query.ts';
+import { formatJst } from './jst.ts';
 
 /** For the card companies and the acquirer: every card attempt in the window (never a card number). */
 export function cardCompanyCsv(rows: readonly { shopName: string; merchantName: string; scope: ShopScope }[]): string {

@@ -7,12 +7,12 @@ import { seedDemoPlatform } from '../../demo/seed-platform.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { pdfText } from '../../platform/pdf/pdf-inspect.testing.ts';
 import { tenantIdOf } from '../staff/console.test-support.ts';
-import { PPC_ITEMS } from './incident-documents.pdf.ts';
-import { editDocumentText, issueDocument, markDocumentSent } from './incident-documents.service.ts';
-import { asOperator, SYSTEM_ACTOR } from './incident-actor.ts';
 import { openIncident, setExposureWindow } from './incident.service.ts';
 import { seedCardPayment, seedMember, seedPageView } from './incident.test-support.ts';
-import { produceIncidentDocuments, type ProducedDocument } from './incident-workbench.service.ts';
+import { asOperator, SYSTEM_ACTOR } from './incident-actor.ts';
+import { PPC_ITEMS } from './incident-documents.pdf.ts';
+import { editDocumentText, issueDocument, markDocumentSent } from './incident-documents.service.ts';
+import { type ProducedDocument, produceIncidentDocuments } from './incident-workbench.service.ts';
 import { parseJst } from './jst.ts';
 
 const jst = (s: string) => parseJst(s)!;

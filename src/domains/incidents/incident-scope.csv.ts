@@ -1,5 +1,5 @@
-import { formatJst } from './jst.ts';
 import type { ShopScope } from './incident-scope.query.ts';
+import { formatJst } from './jst.ts';
 
 /** CSV cells: quoted, and a leading = + - @ neutralised so a spreadsheet never runs a formula. */
 export function csvCell(value: string | number | null | undefined): string {

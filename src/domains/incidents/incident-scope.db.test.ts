@@ -7,11 +7,11 @@ import { verifyAuditChain } from '../audit/audit.service.ts';
 import { createSession } from '../auth/session.service.ts';
 import { queuedMails, seedStaffUser, tenantIdOf } from '../staff/console.test-support.ts';
 import { forceCredentialReset } from './credential-reset.service.ts';
+import { getIncident, openIncident, setExposureWindow } from './incident.service.ts';
+import { seedCardPayment, seedMember, seedPageView } from './incident.test-support.ts';
 import { SYSTEM_ACTOR } from './incident-actor.ts';
 import { scopeCsv } from './incident-scope.csv.ts';
 import { computeIncidentScope, type ShopScope } from './incident-scope.query.ts';
-import { getIncident, openIncident, setExposureWindow } from './incident.service.ts';
-import { seedCardPayment, seedMember, seedPageView } from './incident.test-support.ts';
 import { parseJst } from './jst.ts';
 
 const jst = (s: string) => parseJst(s)!;

@@ -3,8 +3,8 @@ import type { Database } from '../../platform/db/database.ts';
 import { type Tx, withPlatform } from '../../platform/db/tenant-scope.ts';
 import { unsafeAcrossTenants } from '../operator/across-tenants.ts';
 import { isCredentialPattern } from './exposed-pages.ts';
-import type { IncidentActor } from './incident-actor.ts';
 import type { IncidentShopView, IncidentView } from './incident.service.ts';
+import type { IncidentActor } from './incident-actor.ts';
 
 /**
  * Who was exposed in one shop during its window, in three sets:

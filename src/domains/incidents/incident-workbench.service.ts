@@ -1,6 +1,7 @@
 import type { Database } from '../../platform/db/database.ts';
 import type { PdfIssuer } from '../../platform/pdf/pdf-layout.ts';
 import { cardCompanyCsv } from './card-company.csv.ts';
+import { getIncident, type IncidentView } from './incident.service.ts';
 import { asOperator, type IncidentActor } from './incident-actor.ts';
 import {
   type IncidentFacts,
@@ -17,7 +18,6 @@ import {
 } from './incident-documents.pdf.ts';
 import { issueDocument } from './incident-documents.service.ts';
 import { computeIncidentScope, type ScopeContact, type ShopScope } from './incident-scope.query.ts';
-import { getIncident, type IncidentView } from './incident.service.ts';
 import { formatJst } from './jst.ts';
 
 export interface ProducedDocument {

@@ -16,8 +16,8 @@ import type { InvoiceTax, TaxRate } from '../tax/invoice-tax.ts';
 import {
   assertRegistrationNumber,
   type DateRange,
-  drawPaymentInstructions,
   drawInvoiceTotals,
+  drawPaymentInstructions,
   type InvoiceIssuer,
   type PaymentInstructions,
 } from './invoice-parts.pdf.ts';

@@ -19,17 +19,17 @@ import {
   startRunningHeader,
   type TableColumn,
 } from '../../platform/pdf/pdf-layout.ts';
+import type { InvoiceTax, TaxRate } from '../tax/invoice-tax.ts';
 import {
   assertRegistrationNumber,
   type DateRange,
-  drawPaymentInstructions,
   drawInvoiceTotals,
+  drawPaymentInstructions,
   type InvoiceIssuer,
   type PaymentInstructions,
   REDUCED_RATE_LEGEND,
   REDUCED_RATE_MARK,
 } from './invoice-parts.pdf.ts';
-import type { InvoiceTax, TaxRate } from '../tax/invoice-tax.ts';
 
 // 適格請求書 and 適格返還請求書 (返還インボイス). Every amount arrives computed: `totals` is the
 // result of computeInvoiceTax / returnInvoiceTax (tax rounded once per rate per invoice), and

@@ -1,8 +1,8 @@
 
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
-import { type Approver, assertFreshStepUp } from './monitor-baselines.service.ts';
 import type { ScriptApprovalStatus } from './monitor.tables.ts';
+import { type Approver, assertFreshStepUp } from './monitor-baselines.service.ts';
 
 /**
  * The 6.4.3 evidence trail of the script inventory. The code inventory

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cardLikeReasons } from './card-input.detect.ts';
 import { diffSnapshots } from './snapshot-diff.ts';
-import { normaliseUrl, type InputRecord, type PageSnapshot, type WalkSnapshot } from './walk-snapshot.ts';
+import { type InputRecord, normaliseUrl, type PageSnapshot, type WalkSnapshot } from './walk-snapshot.ts';
 
 const CSP = "default-src 'none'; script-src 'sha384-AAA'; form-action 'self'; report-uri /s/mall/hooks/csp-report?page=checkout";
 

@@ -1,8 +1,8 @@
 import type { Database } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-scope.ts';
 import { raiseSecurityEvent } from '../security/security-events.service.ts';
-import { approvedBaseline, pendingBaseline, proposeBaseline } from './monitor-baselines.service.ts';
 import type { MonitorProfile, WalkOutcome } from './monitor.tables.ts';
+import { approvedBaseline, pendingBaseline, proposeBaseline } from './monitor-baselines.service.ts';
 import { finishWalk } from './monitor-walks.service.ts';
 import { diffSnapshots } from './snapshot-diff.ts';
 import type { Deviation, WalkDiff, WalkSnapshot } from './walk-snapshot.ts';

@@ -1,5 +1,5 @@
-import { deliverySlots } from '../calendar/delivery-slots.ts';
 import { formatJapaneseDate } from '../calendar/delivery-choice.ts';
+import { deliverySlots } from '../calendar/delivery-slots.ts';
 import type { DeliverySlotCode, PaymentMethod } from './orders.tables.ts';
 
 /** How orders read to people: yen, slots, methods — shared by pages and mails. */

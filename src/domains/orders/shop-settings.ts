@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { type BusinessCalendar, createBusinessCalendar } from '../calendar/business-calendar.ts';
 import { ConflictError } from '../shared/domain-error.ts';
-import type { CodFeeBand, ShippingFeeRules } from '../shipping/shipping-fee.ts';
 import type { PrefectureName } from '../shipping/prefectures.ts';
+import type { CodFeeBand, ShippingFeeRules } from '../shipping/shipping-fee.ts';
 import type { BankAccountSetting, PaymentMethod, ShippingRulesSetting } from './orders.tables.ts';
 
 /** A shop's commerce settings, parsed once per request into the shapes the rules take. */

@@ -1,6 +1,6 @@
-import type { Platform } from '../../platform/http/platform.ts';
 import { cookieName } from '../../platform/http/cookies.ts';
 import { onPageSent } from '../../platform/http/page-reply.ts';
+import type { Platform } from '../../platform/http/platform.ts';
 import { browserKeyOf, createPageViewBuffer, type PageViewBuffer } from './page-view.recorder.ts';
 
 /** Boot wiring: every protected page this process sends is buffered and written once a second. */

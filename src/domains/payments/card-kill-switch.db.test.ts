@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../test/test-app.ts';
 import { createTestDatabase } from '../../../test/test-database.ts';
+import { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withIdentity, withTenant } from '../../platform/db/tenant-scope.ts';
 import { paymentRouteModules } from '../../web/storefront/payment/payment-routes.module.ts';
@@ -8,10 +9,8 @@ import { offeredPaymentMethods, type PaymentContext } from '../checkout/payment-
 import type { ShopSettings } from '../orders/shop-settings.ts';
 import { ForbiddenError } from '../shared/domain-error.ts';
 import { cardKillState, engageCardKillSwitch, setCardKillSwitch } from './card-kill-switch.service.ts';
-import { createCardOrder, createMember, firstShop, type Member, salonSessionToken } from './payments.test-support.ts';
+import { createCardOrder, createMember, firstShop, type Member, salonSessionToken, TEST_SECRETS } from './payments.test-support.ts';
 import { saveProviderKey } from './provider-account.service.ts';
-import { SecretBox } from '../../platform/crypto/secret-box.ts';
-import { TEST_SECRETS } from './payments.test-support.ts';
 
 let database: Database;
 let member: Member;

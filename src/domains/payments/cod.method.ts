@@ -1,5 +1,5 @@
-import { codFee } from '../shipping/shipping-fee.ts';
 import type { PaymentMethodPlugin } from '../checkout/payment-methods.ts';
+import { codFee } from '../shipping/shipping-fee.ts';
 
 /**
  * 代金引換: paid to the carrier's driver on delivery, so the order is confirmed at once. The fee

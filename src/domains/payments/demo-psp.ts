@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../../platform/config/config.ts';
-import { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { SecretsKey } from '../../platform/config/secrets.ts';
+import { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../platform/db/tenant-scope.ts';
 import { createPspSandbox, type PspSandbox } from '../../psp-sandbox/psp-sandbox.server.ts';

@@ -63,7 +63,7 @@ export async function scanDatabaseForPans(database: Database, onFinding: (f: Pan
       for (const row of batch.rows as Record<string, string | null>[]) {
         columns.forEach((column, i) => {
           const value = row[`c${i}`];
-          if (!value || !/\d/.test(value)) return;
+          if (!value || !/[\d０-９]/.test(value)) return;
           for (const f of scanText(value, `db:${schema}.${table}.${column} (row ${row.ctid})`, /jan/i.test(column))) {
             findings.push(f);
             onFinding(f);

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-database.ts';
+import { seedDemoPlatform } from '../../demo/seed-platform.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { type Tx, withTenant } from '../../platform/db/tenant-scope.ts';
-import { seedDemoPlatform } from '../../demo/seed-platform.ts';
 import { resolveMemberPrices } from './member-price.ts';
 
 let database: Database;

@@ -11,8 +11,8 @@ import { markDelivered, recordShipment } from '../fulfilment/shipment.service.ts
 import { readDocumentPdf } from '../invoicing/document-store.ts';
 import { decideReturn, requestReturn } from '../returns/return.service.ts';
 import { listReceivables, recordReceipt } from './receivables.service.ts';
-import { lastClosedPeriod, statementDueDate } from './statement-period.ts';
 import { runMonthlyStatements } from './statement.job.ts';
+import { lastClosedPeriod, statementDueDate } from './statement-period.ts';
 
 let database: Database;
 let shop: CommerceShop;

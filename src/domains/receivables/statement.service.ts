@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { queueMail } from '../../platform/mail/mail.ts';
-import { addDays, jstDateTime, type IsoDate } from '../calendar/calendar-date.ts';
+import { addDays, type IsoDate, jstDateTime } from '../calendar/calendar-date.ts';
 import { type DocumentWork, recordDocument, storeDocumentPdf } from '../invoicing/document-store.ts';
-import type { StatementEntry, MonthlyStatementModel } from '../invoicing/monthly-statement.pdf.ts';
+import type { MonthlyStatementModel, StatementEntry } from '../invoicing/monthly-statement.pdf.ts';
 import { renderMonthlyStatementPdf } from '../invoicing/monthly-statement.pdf.ts';
 import { issuerOf, orderInvoiceLines, paymentOf, recipientOf, returnedInvoiceLines } from '../invoicing/order-invoice.ts';
 import type { StatementsTable } from '../orders/orders.tables.ts';

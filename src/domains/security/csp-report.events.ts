@@ -1,8 +1,8 @@
 import type { Database } from '../../platform/db/database.ts';
 import type { NormalizedCspReport } from './csp-report.service.ts';
 import { isProtectedPage } from './protected-pages.ts';
-import { type RaisedSecurityEvent, raiseSecurityEvent, type SecurityEventInput } from './security-events.service.ts';
 import type { SecuritySeverity } from './security.tables.ts';
+import { type RaisedSecurityEvent, raiseSecurityEvent, type SecurityEventInput } from './security-events.service.ts';
 
 /**
  * Browser reports become security events. On a protected page, anything that looks like a

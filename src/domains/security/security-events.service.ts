@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import { type Tx, withIdentity, withPlatform, withTenant } from '../../platform/db/tenant-scope.ts';
+import type { SecurityLayer, SecuritySeverity } from './security.tables.ts';
 import { queueSecurityAlerts } from './security-alerts.service.ts';
 import { sha256OfJson } from './security-evidence.ts';
-import type { SecurityLayer, SecuritySeverity } from './security.tables.ts';
 
 /**
  * Every protection layer reports here. An event is one problem: the same fingerprint while the

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
-import type { TaxRate } from '../tax/invoice-tax.ts';
 import { type MemberPrice, resolveMemberPrices } from '../pricing/member-price.ts';
 import { NotFoundError } from '../shared/domain-error.ts';
+import type { TaxRate } from '../tax/invoice-tax.ts';
 import { type StockStatus, stockStatusOf } from './product-cards.queries.ts';
 import { canSeePrice, type ProductRestriction, type StorefrontViewer } from './storefront-viewer.ts';
 

@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config/config.ts';
-import { createBuildManifest, PROJECT_ROOT, writeBuildManifest } from './build-manifest.ts';
 import { manifestPathOf } from './build-integrity.ts';
+import { createBuildManifest, PROJECT_ROOT, writeBuildManifest } from './build-manifest.ts';
 import { buildKeyId, loadBuildSigningKey } from './build-signing-key.ts';
 
 /**

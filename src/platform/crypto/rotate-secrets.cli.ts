@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { openDatabaseFromConfig } from '../db/open-database.ts';
-import { rotateSecrets } from './rotate-secrets.ts';
 import { installRotatedKey, resolveRotationKeys } from './rotate-secrets.keyfile.ts';
+import { rotateSecrets } from './rotate-secrets.ts';
 
 /**
  * `npm run secrets:rotate`: re-encrypts every secret at rest from SECRETS_KEY (or the demo's

@@ -4,8 +4,8 @@ import { createTestDatabase } from '../../../test/test-database.ts';
 import { SecretsKey } from '../config/secrets.ts';
 import type { Database } from '../db/database.ts';
 import { withIdentity } from '../db/tenant-scope.ts';
-import { rotateSecrets, SecretRotationError } from './rotate-secrets.ts';
 import { ENCRYPTED_COLUMNS } from './rotate-secrets.registry.ts';
+import { rotateSecrets, SecretRotationError } from './rotate-secrets.ts';
 import { SecretBox } from './secret-box.ts';
 
 let database: Database;

@@ -1,13 +1,13 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountsTables } from '../../domains/accounts/accounts.tables.ts';
 import type { CatalogTables } from '../../domains/catalog/catalog.tables.ts';
+import type { CustomerImportTables } from '../../domains/customers-import/customer-import.tables.ts';
 import type { FulfilmentTables } from '../../domains/fulfilment/fulfilment.tables.ts';
+import type { IncidentTables } from '../../domains/incidents/incidents.tables.ts';
+import type { MonitorTables } from '../../domains/monitor/monitor.tables.ts';
 import type { OrdersTables } from '../../domains/orders/orders.tables.ts';
 import type { PaymentsTables } from '../../domains/payments/payments.tables.ts';
-import type { CustomerImportTables } from '../../domains/customers-import/customer-import.tables.ts';
 import type { SecurityTables } from '../../domains/security/security.tables.ts';
-import type { MonitorTables } from '../../domains/monitor/monitor.tables.ts';
-import type { IncidentTables } from '../../domains/incidents/incidents.tables.ts';
 
 /**
  * Kysely's view of the tables. One interface per table, named after it; domains that add tables

@@ -19,6 +19,7 @@ export const stepUpRequired = (location: string) => new AuthRedirectError('step-
 /** Only same-site relative paths may be used as a post-sign-in destination (no open redirects). */
 export function safeNextPath(next: unknown, fallback = '/'): string {
   if (typeof next !== 'string' || next.length > 500) return fallback;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be refused
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f\\]/.test(next)) return fallback;
   return next;
 }

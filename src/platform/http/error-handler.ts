@@ -52,6 +52,8 @@ export function mapError(error: unknown): MappedError {
     return { status, code: error.code, message: error.message, fieldErrors: error.fieldErrors };
   }
   if (error instanceof ScopeError) return { status: 404, code: 'not_found', message: GENERIC_MESSAGES[404]! };
+  // PostgreSQL's invalid_text_representation (e.g. a malformed uuid from a URL) means no such thing.
+  if ((error as { code?: unknown } | undefined)?.code === '22P02') return { status: 404, code: 'not_found', message: GENERIC_MESSAGES[404]! };
   const status = (error as FastifyError | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && !(error instanceof UninventoriedScriptError)) {
     return { status, code: (error as FastifyError).code ?? 'bad_request', message: GENERIC_MESSAGES[status] ?? GENERIC_MESSAGES[400]! };

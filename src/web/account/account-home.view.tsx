@@ -1,7 +1,7 @@
 import type { ShopStanding } from '../../domains/accounts/membership.service.ts';
 import type { SalonProfile } from '../../domains/accounts/salon-profile.service.ts';
-import { AccountLayout } from './account-layout.tsx';
 import { Notice } from './account-form.tsx';
+import { AccountLayout } from './account-layout.tsx';
 import { verificationBadge } from './profile.view.tsx';
 import { MembershipBadge } from './shops.view.tsx';
 

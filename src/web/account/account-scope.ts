@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { SalonUserRole } from '../../domains/accounts/accounts.tables.ts';
-import { type SalonPrincipal, requireSalon } from '../../platform/http/auth-guard.ts';
+import { requireSalon, type SalonPrincipal } from '../../platform/http/auth-guard.ts';
 import type { Platform } from '../../platform/http/platform.ts';
-import { type PlatformScope, inPlatformRequest } from '../../platform/http/request-scope.ts';
+import { inPlatformRequest, type PlatformScope } from '../../platform/http/request-scope.ts';
 
 /** Everyone signed in to the salon account may look; viewers change nothing; only owners manage users. */
 export const CAN_EDIT: readonly SalonUserRole[] = ['owner', 'buyer'];

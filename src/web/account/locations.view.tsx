@@ -1,6 +1,6 @@
 import { CsrfField } from '../../platform/views/layout.tsx';
-import { AccountLayout } from './account-layout.tsx';
 import { AddressFields, Field, FormErrors, type FormState, Notice } from './account-form.tsx';
+import { AccountLayout } from './account-layout.tsx';
 
 export interface LocationRow {
   id: string;

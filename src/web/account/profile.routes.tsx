@@ -9,7 +9,7 @@ import {
   openCertificate,
   storeCertificate,
 } from '../../domains/accounts/salon-certificate.service.ts';
-import { getSalonProfile, type SalonProfile, saveSalonProfile, salonProfileSchema } from '../../domains/accounts/salon-profile.service.ts';
+import { getSalonProfile, type SalonProfile, salonProfileSchema, saveSalonProfile } from '../../domains/accounts/salon-profile.service.ts';
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { assertCsrf } from '../../platform/http/app.ts';
 import { cookieName } from '../../platform/http/cookies.ts';

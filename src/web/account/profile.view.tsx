@@ -2,8 +2,8 @@ import { CERTIFICATE_KINDS, type CertificateMeta } from '../../domains/accounts/
 import { type SalonProfile, VERIFICATION_LABELS } from '../../domains/accounts/salon-profile.service.ts';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { StatusBadge, toneOf, VERIFICATION_TONE } from '../../platform/views/status-badge.tsx';
-import { AccountLayout } from './account-layout.tsx';
 import { AddressFields, Field, FormErrors, type FormState, Notice } from './account-form.tsx';
+import { AccountLayout } from './account-layout.tsx';
 
 export interface ProfilePageProps {
   stylesheetUrl: string;

@@ -12,7 +12,7 @@ import type { Config } from '../../platform/config/config.ts';
 import type { Platform } from '../../platform/http/platform.ts';
 import { shopHomeUrl } from '../../platform/http/shop-urls.ts';
 import { CAN_EDIT, inSalonAccount } from './account-scope.ts';
-import { InvitationPage, type ShopsPageProps, ShopsPage } from './shops.view.tsx';
+import { InvitationPage, ShopsPage, type ShopsPageProps } from './shops.view.tsx';
 
 /**
  * Where an approved salon enters a shop: on the shared development host the shop's path (same

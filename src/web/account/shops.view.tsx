@@ -1,9 +1,9 @@
-import { CONSENT_TEXT, type InvitationPreview, MEMBERSHIP_LABELS, type ShopStanding } from '../../domains/accounts/membership.service.ts';
 import type { MembershipStatus } from '../../domains/accounts/accounts.tables.ts';
+import { CONSENT_TEXT, type InvitationPreview, MEMBERSHIP_LABELS, type ShopStanding } from '../../domains/accounts/membership.service.ts';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { MEMBERSHIP_TONE, StatusBadge } from '../../platform/views/status-badge.tsx';
-import { AccountLayout } from './account-layout.tsx';
 import { Notice } from './account-form.tsx';
+import { AccountLayout } from './account-layout.tsx';
 
 export interface ShopRow extends ShopStanding {
   /** Where the salon enters the shop (the platform sign-in handoff to the shop's origin). */

@@ -3,8 +3,8 @@ import { type PendingInvite, SALON_ROLE_LABELS, type SalonUserRow } from '../../
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { StatusBadge } from '../../platform/views/status-badge.tsx';
 import { TableRegion } from '../../platform/views/table-region.tsx';
-import { AccountLayout } from './account-layout.tsx';
 import { Field, FormErrors, type FormState, Notice } from './account-form.tsx';
+import { AccountLayout } from './account-layout.tsx';
 
 const DONE: Record<string, string> = {
   invited: '招待メールを送りました。',

@@ -1,8 +1,8 @@
 import type { MembershipListItem } from '../../domains/memberships/membership.service.ts';
 import { describeTerms } from '../../domains/memberships/membership-terms.schema.ts';
+import { EmptyState } from '../../platform/views/empty-state.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { MEMBERSHIP_TONE, StatusBadge, toneOf, VERIFICATION_TONE } from '../../platform/views/status-badge.tsx';
-import { EmptyState } from '../../platform/views/empty-state.tsx';
 import { TableRegion } from '../../platform/views/table-region.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from './admin-ui.tsx';

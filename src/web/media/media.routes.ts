@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { DomainError } from '../../domains/shared/domain-error.ts';
 import { parseMediaFileName, readRendition } from '../../domains/media/media-store.ts';
 import { shopUsesImage } from '../../domains/media/product-image.service.ts';
+import { DomainError } from '../../domains/shared/domain-error.ts';
 import type { Platform } from '../../platform/http/platform.ts';
 import { inShop } from '../../platform/http/request-scope.ts';
 

@@ -3,11 +3,11 @@ import { operatorAuditRoutes } from './operator-audit.routes.tsx';
 import { operatorDashboardRoutes } from './operator-dashboard.routes.tsx';
 import { operatorMailRoutes } from './operator-mail.routes.tsx';
 import { operatorNetworkRoutes } from './operator-network.routes.tsx';
-import { operatorSecurityRoutes } from './security/operator-security.routes.tsx';
 import { operatorSessionRoutes } from './operator-sessions.routes.tsx';
 import { operatorShopRoutes } from './operator-shops.routes.tsx';
 import { operatorStaffRoutes } from './operator-staff.routes.tsx';
 import { operatorVerificationRoutes } from './operator-verifications.routes.tsx';
+import { operatorSecurityRoutes } from './security/operator-security.routes.tsx';
 
 /** The operator console (/operator/…): platform staff only, on the staff origin. */
 export const operatorConsoleRoutes: RouteModule = (app, platform) => {

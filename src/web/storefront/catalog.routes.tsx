@@ -9,7 +9,7 @@ import type { StorefrontViewer } from '../../domains/storefront/storefront-viewe
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import type { Platform } from '../../platform/http/platform.ts';
 import { inShop, type ShopScope } from '../../platform/http/request-scope.ts';
-import { type ListingData, type MemberHomeData, FavouritesPage, ListingPage, MemberHomePage, type MemberPageFrame } from './catalog-pages.view.tsx';
+import { FavouritesPage, type ListingData, ListingPage, type MemberHomeData, MemberHomePage, type MemberPageFrame } from './catalog-pages.view.tsx';
 import type { ImageUrls } from './catalog-parts.view.tsx';
 import { PAGE_SIZE, parseListingQuery, SEARCH_SORT_OPTIONS, SORT_OPTIONS } from './listing-query.ts';
 import { type MemberPageContext, requireMemberPage } from './member-context.ts';

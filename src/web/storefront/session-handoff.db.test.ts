@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSalon, signInSalon } from '../../../test/sign-in.ts';
+import { createTestApp, csrfFrom } from '../../../test/test-app.ts';
+import { createTestDatabase } from '../../../test/test-database.ts';
 import { seedDemoPlatform } from '../../demo/seed-platform.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withPlatform } from '../../platform/db/tenant-scope.ts';
 import type { Platform } from '../../platform/http/platform.ts';
-import { createTestSalon, signInSalon } from '../../../test/sign-in.ts';
-import { createTestApp, csrfFrom } from '../../../test/test-app.ts';
-import { createTestDatabase } from '../../../test/test-database.ts';
 import { salonSignInUrl } from './session-handoff.routes.tsx';
 
 const sessionOf = (res: { cookies: { name: string; value: string }[] }) => res.cookies.find((c) => c.name === 'oroshi_session')?.value;

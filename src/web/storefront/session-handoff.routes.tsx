@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { redeemHandoff } from '../../domains/auth/session-handoff.service.ts';
 import { revokeSession, SESSION_LIFETIMES } from '../../domains/auth/session.service.ts';
+import { redeemHandoff } from '../../domains/auth/session-handoff.service.ts';
 import type { Config } from '../../platform/config/config.ts';
 import { safeNextPath } from '../../platform/http/auth-errors.ts';
 import type { Platform } from '../../platform/http/platform.ts';

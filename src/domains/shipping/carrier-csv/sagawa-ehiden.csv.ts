@@ -8,8 +8,8 @@
 // 008 eコレクト（現金決済）with 決済種別 2 (現金のみ) for cash on delivery.
 
 import { deliverySlotByCode } from '../../calendar/delivery-slots.ts';
-import type { CarrierCsvIssue, CarrierCsvOptions, CarrierCsvResult, CarrierShipment } from './carrier-shipment.ts';
 import { csvLine, type FieldResult, fitAscii, fitDate, fitPhone, fitPostalCode, fitText, packAddress, toFullWidth } from './carrier-fields.ts';
+import type { CarrierCsvIssue, CarrierCsvOptions, CarrierCsvResult, CarrierShipment } from './carrier-shipment.ts';
 import { encodeCp932 } from './cp932.ts';
 
 /** Cash collected by eコレクト per parcel is capped at ¥300,000. */

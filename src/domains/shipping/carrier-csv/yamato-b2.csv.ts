@@ -4,8 +4,8 @@
 // onto the standard layout by position.
 
 import { deliverySlotByCode } from '../../calendar/delivery-slots.ts';
-import type { CarrierCsvIssue, CarrierCsvOptions, CarrierCsvResult, CarrierShipment } from './carrier-shipment.ts';
 import { csvLine, type FieldResult, fitAscii, fitDate, fitPhone, fitPostalCode, fitText, packAddress } from './carrier-fields.ts';
+import type { CarrierCsvIssue, CarrierCsvOptions, CarrierCsvResult, CarrierShipment } from './carrier-shipment.ts';
 import { encodeCp932 } from './cp932.ts';
 
 /** B2's limit for a コレクト (代金引換) amount. */

@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { generate, generateSecret } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setConfirmedTotpSecret } from '../../../domains/auth/totp.service.ts';
+import { createTestSalon, signInSalon } from '../../../../test/sign-in.ts';
+import { createTestApp, csrfFrom } from '../../../../test/test-app.ts';
+import { createTestDatabase } from '../../../../test/test-database.ts';
 import { seedDemoPlatform } from '../../../demo/seed-platform.ts';
+import { setConfirmedTotpSecret } from '../../../domains/auth/totp.service.ts';
 import { SecretBox } from '../../../platform/crypto/secret-box.ts';
 import type { Database } from '../../../platform/db/database.ts';
 import { withIdentity, withPlatform } from '../../../platform/db/tenant-scope.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
-import { createTestSalon, signInSalon } from '../../../../test/sign-in.ts';
-import { createTestApp, csrfFrom } from '../../../../test/test-app.ts';
-import { createTestDatabase } from '../../../../test/test-database.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 const form = (data: Record<string, string>) => new URLSearchParams(data).toString();

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { completeSalonTotp, GENERIC_LOGIN_ERROR, auditAuth, signInWithPassword } from '../../../domains/auth/login.service.ts';
-import { issueHandoff } from '../../../domains/auth/session-handoff.service.ts';
+import { auditAuth, completeSalonTotp, GENERIC_LOGIN_ERROR, signInWithPassword } from '../../../domains/auth/login.service.ts';
 import { revokeSession, revokeUserSessions, SESSION_LIFETIMES } from '../../../domains/auth/session.service.ts';
+import { issueHandoff } from '../../../domains/auth/session-handoff.service.ts';
 import { RateLimitedError } from '../../../domains/shared/domain-error.ts';
 import { SecretBox } from '../../../platform/crypto/secret-box.ts';
 import type { Session, Tenant } from '../../../platform/db/schema.ts';
 import { type Tx, withPlatform } from '../../../platform/db/tenant-scope.ts';
-import { loadSalonPrincipal, requireSalon } from '../../../platform/http/auth-guard.ts';
 import { safeNextPath } from '../../../platform/http/auth-errors.ts';
+import { loadSalonPrincipal, requireSalon } from '../../../platform/http/auth-guard.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import { inPlatformRequest } from '../../../platform/http/request-scope.ts';
 import { clearSessionCookie, setSessionCookie } from '../../../platform/http/session-cookie.ts';

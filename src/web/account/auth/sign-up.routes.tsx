@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { signUpSalon, verifySalonEmail } from '../../../domains/auth/salon-sign-up.service.ts';
 import { DomainError, RateLimitedError } from '../../../domains/shared/domain-error.ts';
-import type { Platform } from '../../../platform/http/platform.ts';
 import { parseInput } from '../../../platform/http/input.ts';
+import type { Platform } from '../../../platform/http/platform.ts';
 import { AuthMessagePage, SignUpPage, type SignUpValues } from './account-auth.view.tsx';
 import { requestContext } from './request-context.ts';
 

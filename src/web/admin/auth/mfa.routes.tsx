@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { mailCredentialChanged } from '../../../domains/auth/auth-mail.ts';
 import { auditAuth, recordLoginFailure } from '../../../domains/auth/login.service.ts';
-import { removePasskey } from '../../../domains/auth/passkey.service.ts';
+import { removePasskey, staffRelyingParty } from '../../../domains/auth/passkey.service.ts';
 import { regenerateRecoveryCodes } from '../../../domains/auth/recovery-codes.service.ts';
 import { markMfaVerified } from '../../../domains/auth/session.service.ts';
 import { checkSecondFactor, factorSummary, hasSecondFactor } from '../../../domains/auth/staff-mfa.service.ts';
@@ -10,9 +10,8 @@ import { SecretBox } from '../../../platform/crypto/secret-box.ts';
 import { safeNextPath, stepUpRequired } from '../../../platform/http/auth-errors.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import { consumeRateLimit } from '../../../platform/http/rate-limit.ts';
-import { staffRelyingParty } from '../../../domains/auth/passkey.service.ts';
-import { inStaffAuthScope, isLocked, type StaffAuthScope, staffContext, staffHome } from './staff-auth-scope.ts';
 import { MfaChallengePage, MfaEnrolPage, MfaManagePage, RecoveryCodesPage } from './staff-auth.view.tsx';
+import { inStaffAuthScope, isLocked, type StaffAuthScope, staffContext, staffHome } from './staff-auth-scope.ts';
 
 /**
  * /admin/mfa: where a staff session goes until its second factor passes. With no factor enrolled

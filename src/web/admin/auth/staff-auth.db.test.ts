@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStaff, signInStaff, staffSessionCookie } from '../../../../test/sign-in.ts';
+import { createTestApp, csrfFrom } from '../../../../test/test-app.ts';
+import { createTestDatabase } from '../../../../test/test-database.ts';
 import { seedDemoPlatform } from '../../../demo/seed-platform.ts';
 import type { Database } from '../../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../../platform/db/tenant-scope.ts';
@@ -9,9 +12,6 @@ import { requireStaff, requireStepUp, SHOP_ROLES } from '../../../platform/http/
 import type { Platform } from '../../../platform/http/platform.ts';
 import { inPlatformRequest } from '../../../platform/http/request-scope.ts';
 import { ROUTES } from '../../routes.ts';
-import { createTestStaff, signInStaff, staffSessionCookie } from '../../../../test/sign-in.ts';
-import { createTestApp, csrfFrom } from '../../../../test/test-app.ts';
-import { createTestDatabase } from '../../../../test/test-database.ts';
 import { SoftwareAuthenticator } from './software-authenticator.testing.ts';
 
 // Test-only routes: a staff-only page and a protected action behind step-up.

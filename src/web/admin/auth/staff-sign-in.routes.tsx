@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { auditAuth, GENERIC_LOGIN_ERROR, signInWithPassword } from '../../../domains/auth/login.service.ts';
-import { requestPasswordReset, resetPassword, resetTokenIsOpen } from '../../../domains/auth/password-reset.service.ts';
 import { staffRelyingParty } from '../../../domains/auth/passkey.service.ts';
+import { requestPasswordReset, resetPassword, resetTokenIsOpen } from '../../../domains/auth/password-reset.service.ts';
 import { revokeSession, revokeUserSessions, SESSION_LIFETIMES } from '../../../domains/auth/session.service.ts';
 import { DomainError, RateLimitedError } from '../../../domains/shared/domain-error.ts';
 import { withIdentity } from '../../../platform/db/tenant-scope.ts';
@@ -10,8 +10,8 @@ import { safeNextPath } from '../../../platform/http/auth-errors.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import { inPlatformRequest } from '../../../platform/http/request-scope.ts';
 import { clearSessionCookie, setSessionCookie } from '../../../platform/http/session-cookie.ts';
-import { inStaffAuthScope, staffContext } from './staff-auth-scope.ts';
 import { StaffForgotPage, StaffResetPage, StaffSignInPage } from './staff-auth.view.tsx';
+import { inStaffAuthScope, staffContext } from './staff-auth-scope.ts';
 
 /**
  * Staff sign-in on the staff origin (shop staff and operator staff alike). A password opens a

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { auditAuth, recordLoginFailure } from '../../../domains/auth/login.service.ts';
 import { checkCurrentPassword } from '../../../domains/auth/credentials.service.ts';
+import { auditAuth, recordLoginFailure } from '../../../domains/auth/login.service.ts';
 import { staffRelyingParty } from '../../../domains/auth/passkey.service.ts';
 import { markSteppedUp } from '../../../domains/auth/session.service.ts';
 import { checkSecondFactor, factorSummary } from '../../../domains/auth/staff-mfa.service.ts';
@@ -8,8 +8,8 @@ import { SecretBox } from '../../../platform/crypto/secret-box.ts';
 import { mfaRequired, safeNextPath } from '../../../platform/http/auth-errors.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import { consumeRateLimit } from '../../../platform/http/rate-limit.ts';
-import { inStaffAuthScope, isLocked, staffContext, staffHome } from './staff-auth-scope.ts';
 import { StepUpPage } from './staff-auth.view.tsx';
+import { inStaffAuthScope, isLocked, staffContext, staffHome } from './staff-auth-scope.ts';
 
 /**
  * /admin/step-up?next=…: re-authentication before a sensitive action (requireStepUp sends staff

@@ -2,9 +2,9 @@ import type { BrandRow, CategoryRow, ProductDetail, ProductListItem, RankRow, Va
 import { formatRankPrice } from '../../../domains/catalog/catalog.schemas.ts';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { AdminLayout, type AdminPageFrame } from '../admin-layout.tsx';
-import { Field, type FieldErrors, FormErrors, type FormValues, Notice, SelectField, TextArea, formatDateTime, yen } from '../admin-ui.tsx';
-import { Pager } from './catalog-pager.tsx';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from '../admin-ui.tsx';
 import { adminMediaUrl, catalogBase, RESTRICTION_LABELS, STATUS_LABELS } from './catalog-admin.shared.ts';
+import { Pager } from './catalog-pager.tsx';
 
 type Category = CategoryRow & { depth: 0 | 1 };
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStaff } from '../../../../test/sign-in.ts';
-import { csrfFrom, createTestApp } from '../../../../test/test-app.ts';
+import { createTestApp, csrfFrom } from '../../../../test/test-app.ts';
 import { createTestDatabase } from '../../../../test/test-database.ts';
+import { createSession } from '../../../domains/auth/session.service.ts';
 import { addMember, addVariant, type CommerceShop, commerceShop, memberSession, type TestMember } from '../../../domains/checkout/checkout-fixtures.testing.ts';
 import { placeTestOrder } from '../../../domains/fulfilment/fulfilment-fixtures.testing.ts';
 import type { Config } from '../../../platform/config/config.ts';
@@ -10,7 +11,6 @@ import type { Database } from '../../../platform/db/database.ts';
 import { withIdentity, withTenant } from '../../../platform/db/tenant-scope.ts';
 import { cookieName } from '../../../platform/http/cookies.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
-import { createSession } from '../../../domains/auth/session.service.ts';
 
 let database: Database;
 let app: FastifyInstance;

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../../platform/db/tenant-scope.ts';
-import type { OrderPaymentStatus, OrderStatus } from '../../../domains/orders/orders.tables.ts';
-import { ORDER_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
 import { shipmentProgress } from '../../../domains/fulfilment/shipment.service.ts';
 import { currentDocumentsOfOrder } from '../../../domains/invoicing/document-store.ts';
+import { ORDER_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
+import type { OrderPaymentStatus, OrderStatus } from '../../../domains/orders/orders.tables.ts';
+import type { Tx } from '../../../platform/db/tenant-scope.ts';
 
 /** The console's order queries: list with filters (bounded, paged) and one order with everything around it. */
 

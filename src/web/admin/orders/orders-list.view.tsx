@@ -1,5 +1,5 @@
-import { ORDER_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
 import { PAYMENT_METHOD_LABELS } from '../../../domains/orders/order-format.ts';
+import { ORDER_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from '../admin-layout.tsx';
 import { Field, formatDateTime, Notice, SelectField, yen } from '../admin-ui.tsx';

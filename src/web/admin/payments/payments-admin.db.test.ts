@@ -7,8 +7,8 @@ import { handleCardReturn, startCardPayment } from '../../../domains/payments/ca
 import { createCardOrder, createMember, firstShop, type Member, testDeps } from '../../../domains/payments/payments.test-support.ts';
 import { seedStaffUser, staffSessionToken } from '../../../domains/staff/console.test-support.ts';
 import type { Database } from '../../../platform/db/database.ts';
-import { startSandbox } from '../../../psp-sandbox/psp-sandbox.test-support.ts';
 import type { PspSandbox } from '../../../psp-sandbox/psp-sandbox.server.ts';
+import { startSandbox } from '../../../psp-sandbox/psp-sandbox.test-support.ts';
 
 /**
  * The shop's 決済 screen through the real app: the key is saved sealed (step-up, audited, never

@@ -1,4 +1,4 @@
-import { type KillSwitchHistoryRow, type KillSwitchState, cardKillState, killSwitchHistory } from '../../../domains/payments/card-kill-switch.service.ts';
+import { cardKillState, type KillSwitchHistoryRow, type KillSwitchState, killSwitchHistory } from '../../../domains/payments/card-kill-switch.service.ts';
 import { loadProviderAccount } from '../../../domains/payments/provider-account.service.ts';
 import type { Tx } from '../../../platform/db/tenant-scope.ts';
 

@@ -15,7 +15,7 @@ import { type AdminScope, formBody, frameOf, inAdmin } from '../admin-guard.ts';
 import { adminBase } from '../admin-layout.tsx';
 import { navRoles } from '../admin-nav.ts';
 import { loadPaymentsAdmin } from './payments-admin.read.ts';
-import { PAYMENTS_NOTICES, type PaymentsForm, PaymentsAdminPage } from './payments-admin.view.tsx';
+import { PAYMENTS_NOTICES, PaymentsAdminPage, type PaymentsForm } from './payments-admin.view.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,6 +1,6 @@
 import type { KillSwitchHistoryRow } from '../../../domains/payments/card-kill-switch.service.ts';
-import { CsrfField } from '../../../platform/views/layout.tsx';
 import { EmptyState } from '../../../platform/views/empty-state.tsx';
+import { CsrfField } from '../../../platform/views/layout.tsx';
 import { StatusBadge, type StatusTone } from '../../../platform/views/status-badge.tsx';
 import { TableRegion } from '../../../platform/views/table-region.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from '../admin-layout.tsx';

@@ -1,5 +1,5 @@
-import { CsrfField } from '../../../platform/views/layout.tsx';
 import { EmptyState } from '../../../platform/views/empty-state.tsx';
+import { CsrfField } from '../../../platform/views/layout.tsx';
 import { StatusBadge } from '../../../platform/views/status-badge.tsx';
 import { TableRegion } from '../../../platform/views/table-region.tsx';
 import { OperatorLayout, type OperatorPageFrame } from '../operator-layout.tsx';

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStaff, staffSessionCookie } from '../../../../test/sign-in.ts';
 import { createTestApp, csrfFrom } from '../../../../test/test-app.ts';
@@ -6,7 +7,6 @@ import { seedDemoPlatform } from '../../../demo/seed-platform.ts';
 import { proposeBaseline } from '../../../domains/monitor/monitor-baselines.service.ts';
 import type { Database } from '../../../platform/db/database.ts';
 import { withPlatform, withTenant } from '../../../platform/db/tenant-scope.ts';
-import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../../platform/http/platform.ts';
 
 /** The monitor and inventory screens: two people with step-up, through the real HTTP routes. */

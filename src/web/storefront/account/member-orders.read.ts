@@ -1,6 +1,6 @@
-import type { Tx } from '../../../platform/db/tenant-scope.ts';
 import { currentDocumentsOfOrder } from '../../../domains/invoicing/document-store.ts';
 import { returnableQuantities } from '../../../domains/returns/return.service.ts';
+import type { Tx } from '../../../platform/db/tenant-scope.ts';
 
 /** A member's own orders. RLS already limits a salon session to its account; every query also says so. */
 

@@ -1,5 +1,5 @@
-import { DOCUMENT_KIND_LABELS } from '../../../domains/invoicing/document-store.ts';
 import { CARRIER_LABELS, trackingUrl } from '../../../domains/fulfilment/tracking-links.ts';
+import { DOCUMENT_KIND_LABELS } from '../../../domains/invoicing/document-store.ts';
 import { deliveryDateLabel, formatYen, PAYMENT_METHOD_LABELS, postalLabel, slotLabelOfStoredCode } from '../../../domains/orders/order-format.ts';
 import { ORDER_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
 import type { OrderStatus } from '../../../domains/orders/orders.tables.ts';

@@ -1,5 +1,5 @@
-import type { InvoiceTax } from '../../../domains/tax/invoice-tax.ts';
 import { formatYen } from '../../../domains/orders/order-format.ts';
+import type { InvoiceTax } from '../../../domains/tax/invoice-tax.ts';
 
 /** Tax excluded with tax included beside it, as Japanese B2B buyers read prices. */
 export function UnitPrice(props: { excl: number; incl: number }) {

@@ -4,8 +4,8 @@ import { ForbiddenError } from '../../../domains/shared/domain-error.ts';
 import { safeNextPath } from '../../../platform/http/auth-errors.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import type { ShopScope } from '../../../platform/http/request-scope.ts';
-import type { MemberNav } from '../shop-layout.tsx';
 import { type ApprovedMember, requireApprovedMember } from '../member-gate.ts';
+import type { MemberNav } from '../shop-layout.tsx';
 
 /** The cart, quick-order and checkout pages' door: an approved member, as the Buyer the domain takes. */
 export interface ShopBuyer {

@@ -1,5 +1,5 @@
-import { deliverySlots } from '../../../domains/calendar/delivery-slots.ts';
 import { formatJapaneseDate } from '../../../domains/calendar/delivery-choice.ts';
+import { deliverySlots } from '../../../domains/calendar/delivery-slots.ts';
 import type { CartView } from '../../../domains/cart/cart.service.ts';
 import type { CheckoutFormValues } from '../../../domains/checkout/checkout.schema.ts';
 import type { SalonLocation } from '../../../domains/checkout/checkout.service.ts';

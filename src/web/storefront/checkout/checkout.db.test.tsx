@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csrfFrom, createTestApp } from '../../../../test/test-app.ts';
+import { createTestApp, csrfFrom } from '../../../../test/test-app.ts';
 import { createTestDatabase } from '../../../../test/test-database.ts';
 import { addMember, addVariant, type CommerceShop, commerceShop, memberSession, type TestMember } from '../../../domains/checkout/checkout-fixtures.testing.ts';
 import type { Config } from '../../../platform/config/config.ts';

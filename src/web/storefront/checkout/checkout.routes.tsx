@@ -131,7 +131,11 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
       return { outcome, tenant: scope.tenant, nav, cancellationTerms: settings.cancellationTerms, data };
     });
     const { outcome } = result;
-    if (outcome.kind === 'placed' && outcome.next.kind === 'redirect') return reply.redirect(outcome.next.url, 303);
+    if (outcome.kind === 'placed' && outcome.next.kind === 'redirect') {
+      // A payment method's next step is a path inside the shop (e.g. /payment/<id>).
+      const url = outcome.next.url.startsWith('/') ? `${request.shopBase}${outcome.next.url}` : outcome.next.url;
+      return reply.redirect(url, 303);
+    }
     if (outcome.kind === 'placed' || outcome.kind === 'existing') {
       return reply.redirect(`${request.shopBase}/checkout/complete/${encodeURIComponent(outcome.orderNumber)}`, 303);
     }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { transitionOrder } from '../../../domains/orders/order-state.ts';
 import { CARD_STOPPED_NOTICE, cardKillState } from '../../../domains/payments/card-kill-switch.service.ts';
 import {
   applyProviderStatus,
@@ -14,7 +15,6 @@ import {
 import { throttleCardStart } from '../../../domains/payments/card-testing.guard.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../../domains/payments/payment-provider.ts';
 import { loadProviderAccount } from '../../../domains/payments/provider-account.service.ts';
-import { transitionOrder } from '../../../domains/orders/order-state.ts';
 import { NotFoundError, RateLimitedError } from '../../../domains/shared/domain-error.ts';
 import { SecretBox } from '../../../platform/crypto/secret-box.ts';
 import { withIdentity } from '../../../platform/db/tenant-scope.ts';

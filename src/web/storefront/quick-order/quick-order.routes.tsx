@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { addQuickOrderToCart, previewQuickOrder } from '../../../domains/cart/quick-order.service.ts';
 import { MAX_QUICK_ORDER_CHARS } from '../../../domains/cart/quick-order.parse.ts';
+import { addQuickOrderToCart, previewQuickOrder } from '../../../domains/cart/quick-order.service.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import { inShop } from '../../../platform/http/request-scope.ts';
 import { requireShopBuyer } from '../cart/shop-buyer.ts';

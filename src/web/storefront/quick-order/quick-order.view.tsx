@@ -1,5 +1,5 @@
-import type { QuickOrderPreview } from '../../../domains/cart/quick-order.service.ts';
 import { MAX_QUICK_ORDER_CHARS, MAX_QUICK_ORDER_LINES } from '../../../domains/cart/quick-order.parse.ts';
+import type { QuickOrderPreview } from '../../../domains/cart/quick-order.service.ts';
 import { variantDisplayName } from '../../../domains/cart/variant-snapshot.ts';
 import { formatYen } from '../../../domains/orders/order-format.ts';
 import type { Tenant } from '../../../platform/db/schema.ts';
