@@ -96,7 +96,7 @@ export function cardBrandOf(digits: string): CardBrand | null {
   return null;
 }
 
-/** '4242424242424242' → '424242******4242' (first six and last four, as PCI DSS allows). */
+/** Keeps the first six and last four digits, masking the rest with '*' (as PCI DSS allows). */
 export function maskCardNumber(digits: string): string {
   if (digits.length < 12) return '*'.repeat(digits.length);
   return digits.slice(0, 6) + '*'.repeat(digits.length - 10) + digits.slice(-4);

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { type AuditChainCheck, listAudit, verifyAuditChain } from '../../domains/audit/audit.service.ts';
 import type { AuditRow } from '../../platform/db/schema.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { formatDateTime } from '../../platform/views/console-form.tsx';
 import { StatusBadge } from '../../platform/views/status-badge.tsx';
 import { TableRegion } from '../../platform/views/table-region.tsx';
 import { frameOf, inAdmin } from './admin-guard.ts';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { navRoles } from './admin-nav.ts';
-import { formatDateTime } from './admin-ui.tsx';
 
 const PAGE = 100;
 const RESULT_LABELS = { success: '成功', failure: '失敗', denied: '拒否' } as const;

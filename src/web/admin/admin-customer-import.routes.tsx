@@ -6,11 +6,11 @@ import { DomainError, ValidationError } from '../../domains/shared/domain-error.
 import { assertCsrf } from '../../platform/http/app.ts';
 import { cookieName } from '../../platform/http/cookies.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { type FieldErrors, FormErrors, formatDateTime, Notice, yen } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { frameOf, inAdmin } from './admin-guard.ts';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { navRoles } from './admin-nav.ts';
-import { type FieldErrors, FormErrors, formatDateTime, Notice, yen } from './admin-ui.tsx';
 
 type Batch = Awaited<ReturnType<typeof listImportBatches>>[number];
 type Preview = Awaited<ReturnType<typeof previewImportBatch>>;

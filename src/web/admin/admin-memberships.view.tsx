@@ -1,11 +1,11 @@
 import type { MembershipListItem } from '../../domains/memberships/membership.service.ts';
 import { describeTerms } from '../../domains/memberships/membership-terms.schema.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from '../../platform/views/console-form.tsx';
 import { EmptyState } from '../../platform/views/empty-state.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { MEMBERSHIP_TONE, StatusBadge, toneOf, VERIFICATION_TONE } from '../../platform/views/status-badge.tsx';
 import { TableRegion } from '../../platform/views/table-region.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
-import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from './admin-ui.tsx';
 
 const STATUS_LABELS = { applied: '申請中', approved: '承認済み', rejected: '否認', suspended: '停止中' } as const;
 const VERIFICATION_LABELS: Record<string, string> = { unsubmitted: '未提出', pending: '確認待ち', verified: '確認済み', rejected: '確認不可', expired: '期限切れ' };

@@ -3,11 +3,11 @@ import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { listAllowlist, parseAllowlistText, replaceAllowlist } from '../../domains/staff/ip-allowlist.service.ts';
 import { requireStepUp } from '../../platform/http/auth-guard.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { type FieldErrors, FormErrors, Notice, TextArea } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { formBody, frameOf, inAdmin } from './admin-guard.ts';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { navRoles } from './admin-nav.ts';
-import { type FieldErrors, FormErrors, Notice, TextArea } from './admin-ui.tsx';
 
 function NetworkPage(props: AdminPageFrame & { entriesText: string; count: number; clientIp: string; errors?: FieldErrors; notice?: boolean }) {
   return (

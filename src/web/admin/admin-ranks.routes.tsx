@@ -3,11 +3,11 @@ import { createPriceRank, listPriceRanks, priceRankSchema, updatePriceRank } fro
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, Notice } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { formBody, frameOf, inAdmin } from './admin-guard.ts';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { navRoles } from './admin-nav.ts';
-import { Field, type FieldErrors, FormErrors, type FormValues, Notice } from './admin-ui.tsx';
 
 type Rank = { id: string; code: string; name: string; rate: string; sort_order: number };
 

@@ -5,13 +5,13 @@ import { changeStaffRole, disableStaff, inviteStaff, listStaff, SHOP_STAFF_ROLES
 import { requireStepUp } from '../../platform/http/auth-guard.ts';
 import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { StatusBadge, toneOf, USER_STATUS_TONE } from '../../platform/views/status-badge.tsx';
 import { TableRegion } from '../../platform/views/table-region.tsx';
 import { formBody, frameOf, inAdmin } from './admin-guard.ts';
 import { AdminLayout, type AdminPageFrame, adminBase } from './admin-layout.tsx';
 import { navRoles } from './admin-nav.ts';
-import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField } from './admin-ui.tsx';
 
 type StaffRow = Awaited<ReturnType<typeof listStaff>>[number];
 

@@ -4,8 +4,8 @@ import { acceptStaffInvitation, findStaffInvitation, type InvitedStaff } from '.
 import type { Platform } from '../../platform/http/platform.ts';
 import { consumeRateLimit } from '../../platform/http/rate-limit.ts';
 import { setSessionCookie } from '../../platform/http/session-cookie.ts';
+import { Field, type FieldErrors, FormErrors } from '../../platform/views/console-form.tsx';
 import { CsrfField, Layout } from '../../platform/views/layout.tsx';
-import { Field, type FieldErrors, FormErrors } from './admin-ui.tsx';
 
 function AcceptPage(props: { stylesheetUrl: string; csrfToken: string; token: string; staff: InvitedStaff | null; errors?: FieldErrors }) {
   return (

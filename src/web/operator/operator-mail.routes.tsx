@@ -3,11 +3,11 @@ import { unsafeAcrossTenants } from '../../domains/operator/across-tenants.ts';
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { type FieldErrors, FormErrors, formatDateTime } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { inOperator, operatorFormBody, operatorFrame, UUID } from './operator-guard.ts';
 import { OperatorLayout, type OperatorPageFrame } from './operator-layout.tsx';
 import { operatorNavRoles } from './operator-nav.ts';
-import { type FieldErrors, FormErrors, formatDateTime } from './operator-ui.tsx';
 
 const MAIL_LIMIT = 100;
 

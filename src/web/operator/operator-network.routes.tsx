@@ -3,11 +3,11 @@ import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { listAllowlist, parseAllowlistText, replaceAllowlist } from '../../domains/staff/ip-allowlist.service.ts';
 import { requireStepUp } from '../../platform/http/auth-guard.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { type FieldErrors, FormErrors, Notice, TextArea } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { inOperator, operatorFormBody, operatorFrame } from './operator-guard.ts';
 import { OperatorLayout, type OperatorPageFrame } from './operator-layout.tsx';
 import { operatorNavRoles } from './operator-nav.ts';
-import { type FieldErrors, FormErrors, Notice, TextArea } from './operator-ui.tsx';
 
 function OperatorNetworkPage(props: OperatorPageFrame & { text: string; count: number; clientIp: string; errors?: FieldErrors; notice?: boolean }) {
   return (

@@ -7,11 +7,11 @@ import { auditByStaff } from '../../domains/staff/staff-actor.ts';
 import { requireStepUp } from '../../platform/http/auth-guard.ts';
 import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { type FieldErrors, FormErrors, Notice, SelectField, TextArea } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { inOperator, operatorFormBody, operatorFrame } from './operator-guard.ts';
 import { OperatorLayout, type OperatorPageFrame } from './operator-layout.tsx';
 import { operatorNavRoles } from './operator-nav.ts';
-import { type FieldErrors, FormErrors, Notice, SelectField, TextArea } from './operator-ui.tsx';
 
 const AUDIENCE_LABELS = { salon: 'サロン', staff: 'ショップスタッフ', operator: '運営スタッフ' } as const;
 

@@ -6,11 +6,11 @@ import { LEGAL_FIELDS } from '../../domains/tenants/tenant-legal.ts';
 import type { Tenant } from '../../platform/db/schema.ts';
 import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { formatDateTime, Notice } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { inOperator, operatorFormBody, operatorFrame, UUID } from './operator-guard.ts';
 import { OperatorLayout, type OperatorPageFrame } from './operator-layout.tsx';
 import { operatorNavRoles } from './operator-nav.ts';
-import { formatDateTime, Notice } from './operator-ui.tsx';
 
 const STATUS_LABELS = { active: '公開中', suspended: '停止中', closed: '閉鎖' } as const;
 

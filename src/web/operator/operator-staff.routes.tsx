@@ -5,11 +5,11 @@ import { changeStaffRole, disableStaff, inviteStaff, listStaff, OPERATOR_STAFF_R
 import { requireStepUp } from '../../platform/http/auth-guard.ts';
 import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { inOperator, operatorFormBody, operatorFrame } from './operator-guard.ts';
 import { OperatorLayout, type OperatorPageFrame } from './operator-layout.tsx';
 import { operatorNavRoles } from './operator-nav.ts';
-import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField } from './operator-ui.tsx';
 
 type StaffRow = Awaited<ReturnType<typeof listStaff>>[number];
 const STATUS_LABELS = { invited: '招待中', active: '有効', disabled: '無効' } as const;

@@ -6,11 +6,11 @@ import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { auditByStaff } from '../../domains/staff/staff-actor.ts';
 import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, TextArea } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
 import { inOperator, operatorFormBody, operatorFrame } from './operator-guard.ts';
 import { OperatorLayout, type OperatorPageFrame } from './operator-layout.tsx';
 import { operatorNavRoles } from './operator-nav.ts';
-import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, TextArea } from './operator-ui.tsx';
 
 type Pending = Awaited<ReturnType<typeof listPendingVerifications>>[number];
 const NOTICES: Record<string, string> = { verified: 'サロンを確認済みにしました。', rejected: '確認不可として理由をメールで送ります。' };

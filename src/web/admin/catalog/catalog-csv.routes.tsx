@@ -11,10 +11,10 @@ import { DomainError, NotFoundError } from '../../../domains/shared/domain-error
 import { assertCsrf } from '../../../platform/http/app.ts';
 import { cookieName } from '../../../platform/http/cookies.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
+import { type FieldErrors, Notice } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { frameOf, inAdmin } from '../admin-guard.ts';
 import { AdminLayout, type AdminPageFrame } from '../admin-layout.tsx';
-import { type FieldErrors, Notice } from '../admin-ui.tsx';
 import { CATALOG_EDIT_ROLES, catalogActor, catalogBase } from './catalog-admin.shared.ts';
 import { CatalogTabs } from './products.view.tsx';
 

@@ -11,8 +11,8 @@ import { DomainError, NotFoundError, ValidationError } from '../../../domains/sh
 import { assertCsrf } from '../../../platform/http/app.ts';
 import { cookieName } from '../../../platform/http/cookies.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
+import type { FieldErrors, FormValues } from '../../../platform/views/console-form.tsx';
 import { formBody, frameOf, inAdmin } from '../admin-guard.ts';
-import type { FieldErrors, FormValues } from '../admin-ui.tsx';
 import { CATALOG_EDIT_ROLES, catalogActor, catalogBase, pageNumber } from './catalog-admin.shared.ts';
 import { ProductEditPage, ProductListPage, ProductNewPage, productFormValues, VariantPage, variantFormValues } from './products.view.tsx';
 

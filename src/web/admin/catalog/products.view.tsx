@@ -1,8 +1,8 @@
 import type { BrandRow, CategoryRow, ProductDetail, ProductListItem, RankRow, VariantDetail } from '../../../domains/catalog/catalog.read.ts';
 import { formatRankPrice } from '../../../domains/catalog/catalog.schemas.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { AdminLayout, type AdminPageFrame } from '../admin-layout.tsx';
-import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from '../admin-ui.tsx';
 import { adminMediaUrl, catalogBase, RESTRICTION_LABELS, STATUS_LABELS } from './catalog-admin.shared.ts';
 import { Pager } from './catalog-pager.tsx';
 

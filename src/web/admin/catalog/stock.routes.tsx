@@ -4,10 +4,10 @@ import { STOCK_REASON_LABELS, STOCK_REASONS_FOR_STAFF } from '../../../domains/c
 import { adjustStock } from '../../../domains/catalog/stock.service.ts';
 import { NotFoundError, ValidationError } from '../../../domains/shared/domain-error.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { formBody, frameOf, inAdmin } from '../admin-guard.ts';
 import { AdminLayout, type AdminPageFrame } from '../admin-layout.tsx';
-import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField } from '../admin-ui.tsx';
 import { CATALOG_EDIT_ROLES, catalogActor, catalogBase, pageNumber, STOCK_ROLES } from './catalog-admin.shared.ts';
 import { Pager } from './catalog-pager.tsx';
 import { CatalogTabs } from './products.view.tsx';

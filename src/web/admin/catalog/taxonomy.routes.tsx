@@ -3,10 +3,10 @@ import { type BrandRow, type CategoryRow, isUuid, listBrands, listCategories } f
 import { saveBrand, saveCategory } from '../../../domains/catalog/taxonomy.service.ts';
 import { NotFoundError, ValidationError } from '../../../domains/shared/domain-error.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, Notice, SelectField } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { formBody, frameOf, inAdmin } from '../admin-guard.ts';
 import { AdminLayout, type AdminPageFrame } from '../admin-layout.tsx';
-import { Field, type FieldErrors, FormErrors, type FormValues, Notice, SelectField } from '../admin-ui.tsx';
 import { CATALOG_EDIT_ROLES, catalogActor, catalogBase } from './catalog-admin.shared.ts';
 import { CatalogTabs } from './products.view.tsx';
 

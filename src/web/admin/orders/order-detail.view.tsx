@@ -4,9 +4,9 @@ import { deliveryDateLabel, PAYMENT_METHOD_LABELS, postalLabel, slotLabelOfStore
 import { ORDER_STATUS_LABELS, ORDER_TRANSITIONS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
 import type { OrderStatus } from '../../../domains/orders/orders.tables.ts';
 import { RETURN_KIND_LABELS, RETURN_STATUS_LABELS } from '../../../domains/returns/return-request.schema.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, yen } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from '../admin-layout.tsx';
-import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, yen } from '../admin-ui.tsx';
 import type { OrderDetail } from './orders-admin.read.ts';
 import { StatusBadge } from './orders-list.view.tsx';
 

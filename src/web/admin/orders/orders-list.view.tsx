@@ -1,8 +1,8 @@
 import { PAYMENT_METHOD_LABELS } from '../../../domains/orders/order-format.ts';
 import { ORDER_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
+import { Field, formatDateTime, Notice, SelectField, yen } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from '../admin-layout.tsx';
-import { Field, formatDateTime, Notice, SelectField, yen } from '../admin-ui.tsx';
 import type { OrderFilter, OrderListRow } from './orders-admin.read.ts';
 
 const STATUS_BADGE: Record<string, string> = {

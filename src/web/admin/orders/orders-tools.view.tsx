@@ -1,8 +1,8 @@
 import type { Receivable } from '../../../domains/receivables/receivables.service.ts';
 import type { CarrierCsvIssue } from '../../../domains/shipping/carrier-csv/carrier-shipment.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, Notice, yen } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from '../admin-layout.tsx';
-import { Field, type FieldErrors, FormErrors, type FormValues, Notice, yen } from '../admin-ui.tsx';
 import { OrdersTabs } from './orders-list.view.tsx';
 
 /** The carrier's refusals first, then the choice to download the rows that passed. */

@@ -1,10 +1,10 @@
 import type { KillSwitchHistoryRow } from '../../../domains/payments/card-kill-switch.service.ts';
+import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from '../../../platform/views/console-form.tsx';
 import { EmptyState } from '../../../platform/views/empty-state.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { StatusBadge, type StatusTone } from '../../../platform/views/status-badge.tsx';
 import { TableRegion } from '../../../platform/views/table-region.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from '../admin-layout.tsx';
-import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea, yen } from '../admin-ui.tsx';
 import { type CardPaymentRow, type PaymentsAdminData, refundableYen } from './payments-admin.read.ts';
 
 export const PAYMENT_STATUS: Readonly<Record<string, { label: string; tone: StatusTone }>> = {

@@ -1,8 +1,8 @@
 import type { ScriptApprovalHistoryRow } from '../../../domains/monitor/script-approvals.service.ts';
 import type { InventoriedScript } from '../../../platform/http/script-inventory.ts';
+import { formatDateTime, Notice } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { OperatorLayout, type OperatorPageFrame } from '../operator-layout.tsx';
-import { formatDateTime, Notice } from '../operator-ui.tsx';
 
 const STATUS_LABELS: Record<string, string> = { requested: '承認待ち', approved: '承認済み', rejected: '却下', withdrawn: '取り下げ' };
 

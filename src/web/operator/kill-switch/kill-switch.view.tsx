@@ -1,9 +1,9 @@
+import { type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea } from '../../../platform/views/console-form.tsx';
 import { EmptyState } from '../../../platform/views/empty-state.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { StatusBadge } from '../../../platform/views/status-badge.tsx';
 import { TableRegion } from '../../../platform/views/table-region.tsx';
 import { OperatorLayout, type OperatorPageFrame } from '../operator-layout.tsx';
-import { type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, SelectField, TextArea } from '../operator-ui.tsx';
 import type { KillSwitchBoard, SwitchRow } from './kill-switch.read.ts';
 
 export const KILL_SWITCH_NOTICES: Readonly<Record<string, string>> = {

@@ -1,6 +1,6 @@
+import { formatDateTime, Notice } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { OperatorLayout, type OperatorPageFrame } from '../operator-layout.tsx';
-import { formatDateTime, Notice } from '../operator-ui.tsx';
 import type { MonitorDashboardData, ShopMonitorRow } from './monitor-dashboard.data.ts';
 
 const OUTCOME_LABELS: Record<string, string> = { clean: '正常', deviation: '逸脱あり', no_baseline: '基準なし', failed: '失敗' };

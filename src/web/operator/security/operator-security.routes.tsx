@@ -6,9 +6,9 @@ import { NotFoundError, ValidationError } from '../../../domains/shared/domain-e
 import type { Tx } from '../../../platform/db/tenant-scope.ts';
 import { parseInput } from '../../../platform/http/input.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
+import type { FieldErrors } from '../../../platform/views/console-form.tsx';
 import { inOperator, operatorFormBody, operatorFrame, UUID } from '../operator-guard.ts';
 import { operatorNavRoles } from '../operator-nav.ts';
-import type { FieldErrors } from '../operator-ui.tsx';
 import { SecurityDashboardPage, SecurityEventPage, type ShopCardState } from './operator-security.view.tsx';
 
 const acknowledgeSchema = z.object({ note: z.string().trim().min(1, '確認内容を入力してください。').max(1000, '1000文字以内で入力してください。') });

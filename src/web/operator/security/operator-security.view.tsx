@@ -1,8 +1,8 @@
 import type { SecurityEventDetail, SecurityEventSummary } from '../../../domains/security/security-event-review.service.ts';
 import type { VerifierStatus } from '../../../domains/security/verifier-heartbeat.service.ts';
+import { type FieldErrors, FormErrors, formatDateTime, Notice, TextArea } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { OperatorLayout, type OperatorPageFrame } from '../operator-layout.tsx';
-import { type FieldErrors, FormErrors, formatDateTime, Notice, TextArea } from '../operator-ui.tsx';
 
 export const SEVERITY_LABELS = { critical: '重大', warning: '警告', info: '情報' } as const;
 const SEVERITY_BADGE = { critical: 'badge badge--danger', warning: 'badge badge--warn', info: 'badge' } as const;

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 
-/** Form pieces of the shop console: labelled fields that show the typed value and its error. */
+/** Form pieces of the staff consoles (shop and operator): labelled fields that show the typed value and its error. */
 
 export type FieldErrors = Readonly<Record<string, string>>;
 export type FormValues = Readonly<Record<string, string | undefined>>;
