@@ -10,6 +10,8 @@ import { seedPriceRanks, seedSalonMembership, seedStaffUser, staffSessionToken, 
 import type { Config } from '../../platform/config/config.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { cookieName } from '../../platform/http/cookies.ts';
+import { OPERATOR_NAV } from '../operator/operator-nav.ts';
+import { ADMIN_NAV } from './admin-nav.ts';
 
 /**
  * The consoles in real Chromium: every main screen at desktop and phone width (screenshots kept
@@ -69,8 +71,9 @@ async function contextWith(token: string, width: number, bypassCSP = false): Pro
   return context;
 }
 
-const SHOP_PAGES = ['', '/applications', '/members', '/ranks', '/customers/import', '/staff', '/audit', '/network'];
-const OPERATOR_PAGES = ['/operator', '/operator/shops', '/operator/verifications', '/operator/mail', '/operator/sessions', '/operator/staff', '/operator/audit', '/operator/network'];
+// Every menu entry is crawled, so a screen added to a console's menu is covered here at once.
+const SHOP_PAGES = ADMIN_NAV.map((item) => item.path);
+const OPERATOR_PAGES = OPERATOR_NAV.map((item) => item.path);
 
 function pagesOf(kind: 'shop' | 'operator'): string[] {
   return kind === 'shop'
