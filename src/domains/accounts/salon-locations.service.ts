@@ -45,6 +45,29 @@ export async function addLocation(tx: Tx, accountId: string, input: SalonLocatio
   return row.id;
 }
 
+/** One live location of the account, for the edit form; NotFoundError for another salon's or an archived one. */
+export async function getLocation(tx: Tx, accountId: string, locationId: string) {
+  const { id } = await liveLocation(tx, accountId, locationId);
+  return tx.selectFrom('salon_locations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/**
+ * Edits a location in place, validated as when it was added. Orders copy the address when they
+ * are placed, so an edit never rewrites where a past order went. Ticking "default" makes it the
+ * default; unticking does not remove the default (choose another location as the default instead).
+ */
+export async function updateLocation(tx: Tx, accountId: string, locationId: string, input: SalonLocationInput): Promise<void> {
+  const location = await liveLocation(tx, accountId, locationId);
+  await assertPostalCodeMatches(input.postal_code, input.prefecture);
+  const { is_default: makeDefault, ...fields } = input;
+  if (makeDefault && !location.is_default) await clearDefault(tx, accountId);
+  await tx
+    .updateTable('salon_locations')
+    .set({ ...fields, is_default: location.is_default || makeDefault })
+    .where('id', '=', location.id)
+    .execute();
+}
+
 async function clearDefault(tx: Tx, accountId: string): Promise<void> {
   await tx.updateTable('salon_locations').set({ is_default: false }).where('account_id', '=', accountId).where('is_default', '=', true).execute();
 }

@@ -340,4 +340,65 @@ describe('company users and locations', () => {
     expect(after.find((l) => l.id === main!.id)!.archived_at).not.toBeNull();
     expect(after.find((l) => l.id === second!.id)!.is_default).toBe(true);
   });
+
+  it('locations: an owner or buyer edits an address with the same checks as adding; bad input changes nothing; viewers and other salons cannot', async () => {
+    const owner = await newSalon('loc-edit');
+    const address = { recipient_name: '受取 人', postal_code: '150-0001', prefecture: '東京都', city: '渋谷区', address_line1: '神宮前1-1', phone: '03-1111-2222' };
+    expect((await post(owner, '/account/locations', { label: '本店', ...address }, '/account/locations')).statusCode).toBe(303);
+    expect((await post(owner, '/account/locations', { label: '二号店', ...address }, '/account/locations')).statusCode).toBe(303);
+    const rows = () => withIdentity(database, { accountId: owner.accountId }, (tx) => tx.selectFrom('salon_locations').selectAll().where('account_id', '=', owner.accountId).orderBy('created_at').execute());
+    const [main, second] = await rows();
+    const editUrl = `/account/locations/${second!.id}/edit`;
+
+    const form = await page(owner, editUrl);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('お届け先の編集');
+    expect(form.body).toContain('value="二号店"');
+    expect(form.body).toContain('value="1500001"');
+    expect((await page(owner, '/account/locations')).body).toContain(`href="${editUrl}"`);
+
+    // Bad input: Japanese messages, what was typed re-shown, the row untouched.
+    const before = await rows();
+    for (const [bad, message] of [
+      [{ postal_code: '12-34' }, '郵便番号は7桁の数字で入力してください'],
+      [{ postal_code: '0000000' }, 'この郵便番号は見つかりません。'],
+      [{ prefecture: '大阪府' }, 'は東京都の番号です。都道府県をご確認ください。'],
+      [{ phone: '1234' }, '電話番号は0から始まる10桁または11桁で入力してください'],
+      [{ label: '' }, 'お届け先の名前を入力してください。'],
+    ] as const) {
+      const res = await post(owner, `/account/locations/${second!.id}`, { label: '二号店（改）', ...address, ...bad }, editUrl);
+      expect(res.statusCode, message).toBe(400);
+      expect(res.body, message).toContain(message);
+      expect(res.body).toContain('お届け先の編集');
+    }
+    const typedBack = await post(owner, `/account/locations/${second!.id}`, { label: '二号店（改）', ...address, phone: '1234' }, editUrl);
+    expect(typedBack.body).toContain('value="二号店（改）"');
+    expect(await rows()).toEqual(before);
+
+    // A buyer of the same salon may edit (and make it the default); the address is normalised as on create.
+    const buyer = await newSalon('loc-edit', 'buyer', owner.accountId);
+    const ok = await post(buyer, `/account/locations/${second!.id}`, { ...address, label: '二号店（改）', postal_code: '１５０−０００２', city: '渋谷区', address_line1: '渋谷2-2-2', phone: '０３−９９９９−８８８８', is_default: 'yes' }, editUrl);
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/account/locations?done=updated');
+    const after = await rows();
+    expect(after.find((l) => l.id === second!.id)).toMatchObject({ label: '二号店（改）', postal_code: '1500002', address_line1: '渋谷2-2-2', phone: '03-9999-8888', is_default: true });
+    expect(after.find((l) => l.id === main!.id)).toMatchObject({ label: '本店', is_default: false });
+
+    // Unticking "default" on the default does not leave the salon without one.
+    expect((await post(owner, `/account/locations/${second!.id}`, { label: '二号店', ...address }, editUrl)).statusCode).toBe(303);
+    expect((await rows()).filter((l) => l.is_default).map((l) => l.id)).toEqual([second!.id]);
+
+    // A viewer of the same salon, another salon, an archived location and a malformed id: refused, nothing changed.
+    const snapshot = await rows();
+    const viewer = await newSalon('loc-edit', 'viewer', owner.accountId);
+    expect((await page(viewer, editUrl)).statusCode).toBe(403);
+    expect((await post(viewer, `/account/locations/${second!.id}`, { label: '閲覧者の変更', ...address }, '/account/locations', owner)).statusCode).toBe(403);
+    const stranger = await newSalon('loc-stranger');
+    expect((await page(stranger, editUrl)).statusCode).toBe(404);
+    expect((await post(stranger, `/account/locations/${second!.id}`, { label: '他人の変更', ...address }, '/account/locations')).statusCode).toBe(404);
+    expect((await post(owner, '/account/locations/not-a-uuid', { label: 'x', ...address }, '/account/locations')).statusCode).toBe(404);
+    expect(await rows()).toEqual(snapshot);
+    await post(owner, `/account/locations/${main!.id}/archive`, {}, '/account/locations');
+    expect((await page(owner, `/account/locations/${main!.id}/edit`)).statusCode).toBe(404);
+  });
 });

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { addLocation, archiveLocation, listLocations, salonLocationSchema, setDefaultLocation } from '../../domains/accounts/salon-locations.service.ts';
+import { addLocation, archiveLocation, getLocation, listLocations, salonLocationSchema, setDefaultLocation, updateLocation } from '../../domains/accounts/salon-locations.service.ts';
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import { parseInput } from '../../platform/http/input.ts';
 import type { Platform } from '../../platform/http/platform.ts';
 import { EMPTY_FORM, type FormState, typedValues } from './account-form.tsx';
 import { CAN_EDIT, doneCode, inSalonAccount } from './account-scope.ts';
-import { LocationsPage } from './locations.view.tsx';
+import { LocationEditPage, LocationsPage } from './locations.view.tsx';
 
 export function locationsRoutes(app: FastifyInstance, platform: Platform) {
   const render = async (request: FastifyRequest, reply: FastifyReply, state: { form?: FormState; status?: number } = {}) => {
@@ -33,6 +33,40 @@ export function locationsRoutes(app: FastifyInstance, platform: Platform) {
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       return render(request, reply, { form: { values: typedValues(request.body), errors: error.fieldErrors }, status: 400 });
+    }
+  });
+
+  // Editing one location: owners and buyers (CAN_EDIT), the same rules and validation as adding.
+  const renderEdit = async (request: FastifyRequest, reply: FastifyReply, id: string, state: { form?: FormState; status?: number } = {}) => {
+    const data = await inSalonAccount(platform, request, CAN_EDIT, async ({ tx, principal }) => ({ principal, location: await getLocation(tx, principal.accountId, id) }));
+    const l = data.location;
+    const saved: FormState = {
+      values: { label: l.label, recipient_name: l.recipient_name, postal_code: l.postal_code, prefecture: l.prefecture, city: l.city, address_line1: l.address_line1, address_line2: l.address_line2, phone: l.phone },
+      errors: {},
+    };
+    return reply.page(
+      <LocationEditPage
+        stylesheetUrl={platform.assets.url('css/app.css')}
+        csrfToken={request.csrfToken()}
+        userName={data.principal.displayName}
+        locationId={l.id}
+        isDefault={l.is_default}
+        form={state.form ?? saved}
+      />,
+      { page: 'account-locations', scripts: ['postal-fill'], status: state.status },
+    );
+  };
+
+  app.get('/account/locations/:id/edit', (request, reply) => renderEdit(request, reply, (request.params as { id: string }).id));
+
+  app.post('/account/locations/:id', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    try {
+      await inSalonAccount(platform, request, CAN_EDIT, ({ tx, principal }) => updateLocation(tx, principal.accountId, id, parseInput(salonLocationSchema, request.body)));
+      return reply.redirect('/account/locations?done=updated', 303);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return renderEdit(request, reply, id, { form: { values: typedValues(request.body), errors: error.fieldErrors }, status: 400 });
     }
   });
 
