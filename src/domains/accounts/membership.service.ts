@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import { type Tx, withIdentity, withPlatform } from '../../platform/db/tenant-scope.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
 import { consumeToken, findLiveToken, issueToken } from './account-token.ts';
 import type { MembershipStatus } from './accounts.tables.ts';
 
@@ -185,17 +186,64 @@ export async function previewCustomerInvitation(database: Database, token: strin
 }
 
 /**
+ * An invitation is bound to the address the shop invited (docs/decisions/0007): only a signed-in
+ * salon user whose own email is that address (compared case-insensitively) and already verified
+ * may accept it. A forwarded or leaked link therefore cannot attach the invited company's rank
+ * and credit terms to someone else's salon, and an account opened with the invited address but
+ * never verified cannot either (its owner has not shown they read that mailbox).
+ */
+export type InvitationBinding = 'ok' | 'other_email' | 'unverified';
+
+export async function invitationBindingFor(tx: Tx, userId: string, invitedEmail: string): Promise<InvitationBinding> {
+  const user = await tx.selectFrom('salon_users').select(['email', 'email_verified_at', 'status']).where('id', '=', userId).executeTakeFirst();
+  if (user?.status !== 'active' || user.email.trim().toLowerCase() !== invitedEmail.trim().toLowerCase()) return 'other_email';
+  return user.email_verified_at ? 'ok' : 'unverified';
+}
+
+export function invitationBindingMessage(binding: Exclude<InvitationBinding, 'ok'>, invitedEmail: string): string {
+  return binding === 'other_email'
+    ? `この招待は ${invitedEmail} 宛てです。招待を受けるには、このメールアドレスのアカウントでサインインしてください（アカウントがない場合は、いったんサインアウトしてこのメールアドレスで新規登録してください）。`
+    : `メールアドレス ${invitedEmail} の確認がまだ済んでいません。登録時にお送りした確認メールのリンクを開いてから、もう一度この招待を受けてください。`;
+}
+
+/** Where a signed-in salon user stands with an invitation, for the invitation page. */
+export function invitationBindingOf(database: Database, user: { accountId: string; userId: string }, invitedEmail: string): Promise<InvitationBinding> {
+  return withIdentity(database, { accountId: user.accountId, principalId: user.userId, audience: 'salon' }, (tx) => invitationBindingFor(tx, user.userId, invitedEmail));
+}
+
+/**
  * Accepts a shop's invitation for the signed-in salon: an approved membership with the
  * invitation's rank and credit terms, written in that shop's scope. Accepting counts as the
  * consent to show the shop the profile (same text and version as an application).
  */
 export async function acceptCustomerInvitation(
   database: Database,
-  input: { token: string; accountId: string; userId: string; consent: boolean },
+  input: { token: string; accountId: string; userId: string; consent: boolean; ip?: string; requestId?: string },
 ): Promise<{ tenantId: string; shopSlug: string }> {
-  if (!input.consent) throw new ValidationError({ consent: '招待を受けるには、ショップへの情報開示への同意が必要です。' });
   const preview = await previewCustomerInvitation(database, input.token);
-  await withIdentity(database, { tenantId: preview.tenantId, accountId: input.accountId, principalId: input.userId, audience: 'salon' }, async (tx) => {
+  const scope = { tenantId: preview.tenantId, accountId: input.accountId, principalId: input.userId, audience: 'salon' as const };
+  const audit = (tx: Tx, result: 'success' | 'denied', reason = '') =>
+    appendAudit(tx, {
+      actorType: 'salon_user',
+      actorId: input.userId,
+      action: 'customer_invitation.accept',
+      resourceType: 'customer_invitation',
+      resourceId: preview.invitationId,
+      result,
+      reason,
+      sourceIp: input.ip ?? '',
+      requestId: input.requestId ?? '',
+      detail: { accountId: input.accountId },
+    });
+  const binding = await invitationBindingOf(database, input, preview.email);
+  if (binding !== 'ok') {
+    // The refusal is recorded in the shop's chain (a forwarded link is worth knowing about), then reported.
+    await withIdentity(database, scope, (tx) => audit(tx, 'denied', binding));
+    throw new ForbiddenError(invitationBindingMessage(binding, preview.email));
+  }
+  if (!input.consent) throw new ValidationError({ consent: '招待を受けるには、ショップへの情報開示への同意が必要です。' });
+  await withIdentity(database, scope, async (tx) => {
+    if ((await invitationBindingFor(tx, input.userId, preview.email)) !== 'ok') throw new ForbiddenError(invitationBindingMessage('other_email', preview.email));
     if (!(await consumeToken(tx, preview.tokenId))) throw new NotFoundError('この招待リンクはすでに使用されています。');
     const invitation = await tx
       .selectFrom('customer_invitations')
@@ -229,6 +277,7 @@ export async function acceptCustomerInvitation(
       await tx.insertInto('memberships').values({ ...terms, tenant_id: preview.tenantId, account_id: input.accountId, applied_by: input.userId }).execute();
     }
     await tx.updateTable('customer_invitations').set({ status: 'accepted', accepted_account_id: input.accountId }).where('id', '=', invitation.id).execute();
+    await audit(tx, 'success');
   });
   return { tenantId: preview.tenantId, shopSlug: preview.shopSlug };
 }

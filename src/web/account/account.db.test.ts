@@ -26,7 +26,12 @@ interface Salon {
   cookie: string;
 }
 
-async function newSalon(label: string, role: 'owner' | 'buyer' | 'viewer' = 'owner', accountId: string = crypto.randomUUID()): Promise<Salon> {
+async function newSalon(
+  label: string,
+  role: 'owner' | 'buyer' | 'viewer' = 'owner',
+  accountId: string = crypto.randomUUID(),
+  user: { email?: string; verified?: boolean } = {},
+): Promise<Salon> {
   const userId = crypto.randomUUID();
   const token = await withIdentity(database, { accountId, principalId: userId, audience: 'salon' }, async (tx) => {
     const exists = await tx.selectFrom('salon_accounts').select('id').where('id', '=', accountId).executeTakeFirst();
@@ -36,7 +41,10 @@ async function newSalon(label: string, role: 'owner' | 'buyer' | 'viewer' = 'own
         .values({ id: accountId, business_type: 'corporation', company_name: `株式会社${label}`, salon_name: `サロン${label}`, representative_name: '代表 花子', postal_code: '1500001', prefecture: '東京都', city: '渋谷区', address_line1: '神宮前1-1-1', phone: '03-1234-5678' })
         .execute();
     }
-    await tx.insertInto('salon_users').values({ id: userId, account_id: accountId, email: `${label}-${role}@salon.example`, display_name: `${label}${role}`, role }).execute();
+    await tx
+      .insertInto('salon_users')
+      .values({ id: userId, account_id: accountId, email: user.email ?? `${label}-${role}@salon.example`, display_name: `${label}${role}`, role, email_verified_at: user.verified ? new Date() : null })
+      .execute();
     return (await createSession(tx, { audience: 'salon', userId, accountId })).token;
   });
   return { accountId, userId, cookie: `oroshi_session=${token}` };
@@ -265,25 +273,70 @@ describe('shop applications', () => {
     expect((await seenBy(shopB)).profile).toHaveLength(1);
   });
 
-  it("accepting a shop's customer invitation makes an approved membership with its rank and terms, once", async () => {
-    const salon = await newSalon('invited');
-    const { token, rankId } = await withTenant(database, shopB, async (tx) => {
-      const rank = await tx.insertInto('shop_price_ranks').values({ tenant_id: shopB, code: 'gold', name: 'ゴールド', rate: '0.7000' }).returning('id').executeTakeFirstOrThrow();
+  async function inviteToShopB(email: string, code: string) {
+    return withTenant(database, shopB, async (tx) => {
+      const rank = await tx.insertInto('shop_price_ranks').values({ tenant_id: shopB, code, name: `ゴールド${code}`, rate: '0.7000' }).returning('id').executeTakeFirstOrThrow();
       const inv = await tx
         .insertInto('customer_invitations')
-        .values({ tenant_id: shopB, company_name: '株式会社招待', contact_name: '招待 太郎', email: 'invited@salon.example', rank_id: rank.id, invoice_terms_enabled: true, credit_limit_yen: 300000, closing_day: 20, invited_by: crypto.randomUUID() })
+        .values({ tenant_id: shopB, company_name: '株式会社招待', contact_name: '招待 太郎', email, rank_id: rank.id, invoice_terms_enabled: true, credit_limit_yen: 300000, closing_day: 20, invited_by: crypto.randomUUID() })
         .returning('id')
         .executeTakeFirstOrThrow();
-      return { token: await issueCustomerInvitationToken(tx, { tenantId: shopB, invitationId: inv.id }), rankId: rank.id };
+      return { token: await issueCustomerInvitationToken(tx, { tenantId: shopB, invitationId: inv.id }), rankId: rank.id, invitationId: inv.id };
     });
+  }
+  const membershipIn = (tenantId: string, accountId: string) => withTenant(database, tenantId, (tx) => tx.selectFrom('memberships').selectAll().where('account_id', '=', accountId).executeTakeFirst());
+  const inviteAudit = (invitationId: string) =>
+    withTenant(database, shopB, (tx) => tx.selectFrom('audit_log').select(['action', 'result', 'reason', 'actor_id']).where('resource_id', '=', invitationId).orderBy('seq').execute());
+
+  it("accepting a shop's customer invitation makes an approved membership with its rank and terms, once", async () => {
+    const salon = await newSalon('invited', 'owner', undefined, { email: 'Invited@Salon.example', verified: true });
+    const { token, rankId, invitationId } = await inviteToShopB('invited@salon.example', 'gold');
     const shown = await page(salon, `/account/invitations/${token}`);
     expect(shown.statusCode).toBe(200);
-    expect(shown.body).toContain('ゴールド');
+    expect(shown.body).toContain('ゴールドgold');
+    expect(shown.body).toContain('招待を受ける');
     const accepted = await post(salon, `/account/invitations/${token}`, { consent: 'yes' }, `/account/invitations/${token}`);
     expect(accepted.statusCode).toBe(303);
-    const m = await withTenant(database, shopB, (tx) => tx.selectFrom('memberships').selectAll().where('account_id', '=', salon.accountId).executeTakeFirstOrThrow());
-    expect(m).toMatchObject({ status: 'approved', rank_id: rankId, invoice_terms_enabled: true, credit_limit_yen: 300000, closing_day: 20 });
+    expect(await membershipIn(shopB, salon.accountId)).toMatchObject({ status: 'approved', rank_id: rankId, invoice_terms_enabled: true, credit_limit_yen: 300000, closing_day: 20 });
+    expect(await inviteAudit(invitationId)).toEqual([{ action: 'customer_invitation.accept', result: 'success', reason: '', actor_id: salon.userId }]);
     expect((await page(salon, `/account/invitations/${token}`)).statusCode).toBe(404);
+  });
+
+  it('an invitation is bound to the invited address: another salon signed in with the link is refused; nothing is accepted and the link stays usable', async () => {
+    const { token, invitationId } = await inviteToShopB('bound@salon.example', 'bound');
+    const other = await newSalon('forwarded', 'owner', undefined, { email: 'colleague@other.example', verified: true });
+    const shown = await page(other, `/account/invitations/${token}`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('この招待は bound@salon.example 宛てです。');
+    expect(shown.body).not.toContain('招待を受ける</button>');
+    const refused = await post(other, `/account/invitations/${token}`, { consent: 'yes' }, `/account/invitations/${token}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('この招待は bound@salon.example 宛てです。');
+    expect(await membershipIn(shopB, other.accountId)).toBeUndefined();
+    expect(await inviteAudit(invitationId)).toEqual([{ action: 'customer_invitation.accept', result: 'denied', reason: 'other_email', actor_id: other.userId }]);
+    // A buyer of a salon whose *owner* has the invited address is not the invited person either.
+    const owner = await newSalon('bound', 'owner', undefined, { email: 'bound@salon.example', verified: true });
+    const buyer = await newSalon('bound', 'buyer', owner.accountId, { email: 'buyer@salon.example', verified: true });
+    expect((await post(buyer, `/account/invitations/${token}`, { consent: 'yes' }, `/account/invitations/${token}`)).statusCode).toBe(403);
+    // The invited address itself still can.
+    expect((await post(owner, `/account/invitations/${token}`, { consent: 'yes' }, `/account/invitations/${token}`)).statusCode).toBe(303);
+    expect((await membershipIn(shopB, owner.accountId))?.status).toBe('approved');
+  });
+
+  it('an account opened with the invited address must verify it before accepting', async () => {
+    const { token } = await inviteToShopB('unverified@salon.example', 'unverified');
+    const salon = await newSalon('unverified', 'owner', undefined, { email: 'unverified@salon.example', verified: false });
+    expect((await page(salon, `/account/invitations/${token}`)).body).toContain('の確認がまだ済んでいません');
+    const refused = await post(salon, `/account/invitations/${token}`, { consent: 'yes' }, `/account/invitations/${token}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('確認メールのリンクを開いてから');
+    expect(await membershipIn(shopB, salon.accountId)).toBeUndefined();
+    await withIdentity(database, { accountId: salon.accountId, principalId: salon.userId, audience: 'salon' }, (tx) =>
+      tx.updateTable('salon_users').set({ email_verified_at: new Date() }).where('id', '=', salon.userId).execute(),
+    );
+    expect((await post(salon, `/account/invitations/${token}`, { consent: 'no' }, `/account/invitations/${token}`)).statusCode).toBe(400);
+    expect((await post(salon, `/account/invitations/${token}`, { consent: 'yes' }, `/account/invitations/${token}`)).statusCode).toBe(303);
+    expect((await membershipIn(shopB, salon.accountId))?.status).toBe('approved');
   });
 });
 

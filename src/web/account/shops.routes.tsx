@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   acceptCustomerInvitation,
   applyToShop,
+  invitationBindingMessage,
+  invitationBindingOf,
   listShopStandings,
   MEMBERSHIP_LABELS,
   previewCustomerInvitation,
@@ -74,8 +76,17 @@ export function shopsRoutes(app: FastifyInstance, platform: Platform) {
     const { token } = request.params as { token: string };
     const principal = await inSalonAccount(platform, request, undefined, async ({ principal: p }) => p);
     const preview = await previewCustomerInvitation(platform.database, token);
+    // Told before the form: an invitation is accepted only by the invited, verified address.
+    const binding = await invitationBindingOf(platform.database, principal, preview.email);
     return reply.page(
-      <InvitationPage stylesheetUrl={platform.assets.url('css/app.css')} csrfToken={request.csrfToken()} userName={principal.displayName} token={token} preview={preview} />,
+      <InvitationPage
+        stylesheetUrl={platform.assets.url('css/app.css')}
+        csrfToken={request.csrfToken()}
+        userName={principal.displayName}
+        token={token}
+        preview={preview}
+        blocked={binding === 'ok' ? undefined : invitationBindingMessage(binding, preview.email)}
+      />,
       { page: 'account-invitation' },
     );
   });
@@ -85,15 +96,31 @@ export function shopsRoutes(app: FastifyInstance, platform: Platform) {
     const body = (request.body ?? {}) as { consent?: string };
     const principal = await inSalonAccount(platform, request, CAN_EDIT, async ({ principal: p }) => p);
     try {
-      const accepted = await acceptCustomerInvitation(platform.database, { token, accountId: principal.accountId, userId: principal.userId, consent: body.consent === 'yes' });
+      const accepted = await acceptCustomerInvitation(platform.database, {
+        token,
+        accountId: principal.accountId,
+        userId: principal.userId,
+        consent: body.consent === 'yes',
+        ip: request.ip,
+        requestId: String(request.id),
+      });
       return reply.redirect(`/account/shops?shop=${encodeURIComponent(accepted.shopSlug)}`, 303);
     } catch (error) {
-      if (!(error instanceof ValidationError) && !(error instanceof DomainError && error.code === 'conflict')) throw error;
+      if (!(error instanceof DomainError) || !['validation_failed', 'conflict', 'forbidden'].includes(error.code)) throw error;
       const preview = await previewCustomerInvitation(platform.database, token);
       const message = error instanceof ValidationError ? (Object.values(error.fieldErrors)[0] ?? error.message) : error.message;
+      const status = error.code === 'validation_failed' ? 400 : error.code === 'forbidden' ? 403 : 409;
       return reply.page(
-        <InvitationPage stylesheetUrl={platform.assets.url('css/app.css')} csrfToken={request.csrfToken()} userName={principal.displayName} token={token} preview={preview} error={message} />,
-        { page: 'account-invitation', status: error instanceof ValidationError ? 400 : 409 },
+        <InvitationPage
+          stylesheetUrl={platform.assets.url('css/app.css')}
+          csrfToken={request.csrfToken()}
+          userName={principal.displayName}
+          token={token}
+          preview={preview}
+          error={error.code === 'forbidden' ? undefined : message}
+          blocked={error.code === 'forbidden' ? message : undefined}
+        />,
+        { page: 'account-invitation', status },
       );
     }
   });

@@ -95,7 +95,16 @@ function formatDate(d: Date): string {
   return new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric' }).format(d);
 }
 
-export function InvitationPage(props: { stylesheetUrl: string; csrfToken: string; userName: string; token: string; preview: InvitationPreview; error?: string }) {
+export function InvitationPage(props: {
+  stylesheetUrl: string;
+  csrfToken: string;
+  userName: string;
+  token: string;
+  preview: InvitationPreview;
+  error?: string;
+  /** Why this signed-in user cannot accept (another or unverified address): shown instead of the form. */
+  blocked?: string;
+}) {
   const p = props.preview;
   return (
     <AccountLayout title="ショップからの招待" section="shops" stylesheetUrl={props.stylesheetUrl} userName={props.userName}>
@@ -114,6 +123,17 @@ export function InvitationPage(props: { stylesheetUrl: string; csrfToken: string
           <dd>{p.invoiceTerms ? '掛け払い（請求書払い）をご利用いただけます' : '都度払い'}</dd>
         </dl>
         {props.error && <Notice kind="error">{props.error}</Notice>}
+        {props.blocked ? (
+          <>
+            <Notice kind="error">{props.blocked}</Notice>
+            <form method="post" action="/account/sign-out" class="form-actions">
+              <CsrfField token={props.csrfToken} />
+              <button type="submit" class="button--secondary">
+                サインアウトする
+              </button>
+            </form>
+          </>
+        ) : (
         <form method="post" action={`/account/invitations/${props.token}`}>
           <CsrfField token={props.csrfToken} />
           <p class="consent-text" id="consent-text">
@@ -126,6 +146,7 @@ export function InvitationPage(props: { stylesheetUrl: string; csrfToken: string
             <button type="submit">招待を受ける</button>
           </div>
         </form>
+        )}
       </section>
     </AccountLayout>
   );
