@@ -8,7 +8,7 @@ import { appRoleUrl, type Database, openPglite, openPostgres } from '../src/plat
  * A fresh database for one test file, cloned from the run's migrated template: PGlite in memory,
  * or a new PostgreSQL database when the run has DATABASE_URL. Close it in afterAll.
  */
-export async function createTestDatabase(): Promise<Database> {
+export async function createTestDatabase(options: { countQueries?: boolean } = {}): Promise<Database> {
   const pgTemplate = inject('pgTemplate');
   if (pgTemplate) {
     const adminUrl = process.env.DATABASE_URL!;
@@ -26,7 +26,7 @@ export async function createTestDatabase(): Promise<Database> {
       }
     });
     const ownerUrl = withDatabase(adminUrl, name);
-    const db = await openPostgres({ ownerUrl, runtimeUrl: appRoleUrl(ownerUrl), poolSize: 10 });
+    const db = await openPostgres({ ownerUrl, runtimeUrl: appRoleUrl(ownerUrl), poolSize: 10, countQueries: options.countQueries });
     return {
       ...db,
       async close() {
@@ -36,7 +36,7 @@ export async function createTestDatabase(): Promise<Database> {
     };
   }
   const blob = new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
-  return openPglite({ loadDataDir: blob });
+  return openPglite({ loadDataDir: blob, countQueries: options.countQueries });
 }
 
 export function isPostgresRun(): boolean {

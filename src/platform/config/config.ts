@@ -78,6 +78,9 @@ const configSchema = z.object({
   // true: a protection layer that cannot run (no Chromium, stale walks) stops card payments.
   PROTECTION_REQUIRED: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Bench and development only: database round trips and their time per request in response
+  // headers (x-db-round-trips, x-db-ms). Refused in production.
+  DB_QUERY_STATS: booleanFromEnv.default(false),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -136,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && !raw.BUILD_PUBLIC_KEY) {
     throw new ConfigError('BUILD_PUBLIC_KEY', 'is required in production (the verifier trusts only the CI-signed build)');
+  }
+  if (production && raw.DB_QUERY_STATS) {
+    throw new ConfigError('DB_QUERY_STATS', 'is for the bench and development only, never production');
   }
   if (production && !raw.SECRETS_KEY) {
     throw new ConfigError('SECRETS_KEY', 'is required in production');

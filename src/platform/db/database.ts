@@ -6,6 +6,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { queryStatsLog, recordRoundTrip } from './query-stats.ts';
 import type { DB } from './schema.ts';
 
 /**
@@ -56,6 +57,20 @@ export interface PgliteOptions {
   dataDir?: string;
   /** A dumped data directory to start from (tests clone a migrated template this way). */
   loadDataDir?: Blob | File;
+  /** Count round trips per request (DB_QUERY_STATS, bench and development only; see query-stats.ts). */
+  countQueries?: boolean;
+}
+
+/** Raw runtime SQL counted like Kysely's queries when round trips are being counted. */
+function counted(exec: SqlExec): SqlExec {
+  return async (text, values) => {
+    const started = performance.now();
+    try {
+      return await exec(text, values);
+    } finally {
+      recordRoundTrip(performance.now() - started);
+    }
+  };
 }
 
 export async function openPglite(options: PgliteOptions): Promise<Database> {
@@ -79,7 +94,7 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
       return pglite.query(text, values);
     },
   };
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(facade as unknown as PGlite) });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(facade as unknown as PGlite), log: options.countQueries ? queryStatsLog : undefined });
   const pgliteExec = async (text: string, values?: unknown[]): Promise<QueryResultRows> => {
     if (values?.length) return (await pglite.query(text, values)) as QueryResultRows;
     const results = await pglite.exec(text);
@@ -101,7 +116,7 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
     db,
     ownerExec: viaQueue,
     ownerSession: (fn) => db.connection().execute(() => fn(pgliteExec)),
-    runtimeExec: viaQueue,
+    runtimeExec: options.countQueries ? counted(viaQueue) : viaQueue,
     dumpDataDir: () => db.connection().execute(() => pglite.dumpDataDir('gzip')),
     async close() {
       await db.destroy();
@@ -161,6 +176,8 @@ export interface PostgresOptions {
   ownerUrl: string;
   poolSize: number;
   onPoolError?: (err: Error) => void;
+  /** See PgliteOptions.countQueries. */
+  countQueries?: boolean;
 }
 
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
@@ -190,7 +207,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     }
     return ownerPool;
   };
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: lastResultPool(runtimePool) as unknown as pg.Pool }) });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: lastResultPool(runtimePool) as unknown as pg.Pool }),
+    log: options.countQueries ? queryStatsLog : undefined,
+  });
+  const runtimeExec: SqlExec = (text, values) => execOn(runtimePool, text, values);
   return {
     kind: 'postgres',
     db,
@@ -203,7 +224,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         client.release();
       }
     },
-    runtimeExec: (text, values) => execOn(runtimePool, text, values),
+    runtimeExec: options.countQueries ? counted(runtimeExec) : runtimeExec,
     async close() {
       await db.destroy();
       if (ownerPool) await ownerPool.end();

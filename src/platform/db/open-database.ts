@@ -4,12 +4,13 @@ import { APP_ROLE, appRoleUrl, type Database, openPglite, openPostgres } from '.
 
 /** Opens the database the configuration names: PostgreSQL with DATABASE_URL, else PGlite under DATA_DIR. */
 export async function openDatabaseFromConfig(config: Config, onPoolError?: (err: Error) => void): Promise<Database> {
-  if (!config.DATABASE_URL) return openPglite({ dataDir: path.join(config.dataDir, 'pgdata') });
+  const countQueries = config.DB_QUERY_STATS;
+  if (!config.DATABASE_URL) return openPglite({ dataDir: path.join(config.dataDir, 'pgdata'), countQueries });
   // DATABASE_OWNER_URL given: DATABASE_URL is already the runtime login. Otherwise DATABASE_URL is
   // the owner and the runtime connects as the app role on the same server.
   const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
   const runtimeUrl = config.DATABASE_OWNER_URL ? config.DATABASE_URL : appRoleUrl(config.DATABASE_URL, config.DATABASE_APP_PASSWORD);
-  return openPostgres({ ownerUrl, runtimeUrl, poolSize: config.DATABASE_POOL_SIZE, onPoolError });
+  return openPostgres({ ownerUrl, runtimeUrl, poolSize: config.DATABASE_POOL_SIZE, onPoolError, countQueries });
 }
 
 export class UnsafeRuntimeRoleError extends Error {}

@@ -5,6 +5,7 @@ import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { VNode } from 'preact';
 import { DomainError } from '../../domains/shared/domain-error.ts';
+import { countQueriesInto, newQueryStats, type QueryStats } from '../db/query-stats.ts';
 import { loggerOptions } from '../log/logger.ts';
 import { cookieAttributes, cookieName } from './cookies.ts';
 import { isCrossSiteRequest } from './csrf.ts';
@@ -87,6 +88,28 @@ export async function buildApp(platform: Platform, routes: readonly RouteModule[
     request.shopBase = match && request.originalUrl.startsWith(match[0]) ? match[0] : '';
     request.sessionTokenHash = sessionTokenHash(request.cookies[sessionCookie]);
   });
+
+  if (config.DB_QUERY_STATS) {
+    // Bench/development only: the rest of the request runs inside the counter's async context
+    // (callback hooks, so that `done` itself is called within it). Entered again before the
+    // handler: a body arrives on socket events, outside the context opened at onRequest.
+    const stats = new WeakMap<object, QueryStats>();
+    app.addHook('onRequest', (request, _reply, done) => {
+      const counter = newQueryStats();
+      stats.set(request, counter);
+      countQueriesInto(counter, done);
+    });
+    app.addHook('preHandler', (request, _reply, done) => {
+      const counter = stats.get(request);
+      if (counter) countQueriesInto(counter, done);
+      else done();
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      const counter = stats.get(request);
+      if (counter) reply.header('x-db-round-trips', String(counter.roundTrips)).header('x-db-ms', counter.dbMs.toFixed(1));
+      return payload;
+    });
+  }
 
   app.addHook('preHandler', async (request) => {
     if (!UNSAFE_METHODS.has(request.method) || request.routeOptions.config.csrf === 'manual') return;
