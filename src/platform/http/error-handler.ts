@@ -53,7 +53,11 @@ export function mapError(error: unknown): MappedError {
   }
   if (error instanceof ScopeError) return { status: 404, code: 'not_found', message: GENERIC_MESSAGES[404]! };
   // PostgreSQL's invalid_text_representation (e.g. a malformed uuid from a URL) means no such thing.
-  if ((error as { code?: unknown } | undefined)?.code === '22P02') return { status: 404, code: 'not_found', message: GENERIC_MESSAGES[404]! };
+  const sqlState = (error as { code?: unknown } | undefined)?.code;
+  if (sqlState === '22P02') return { status: 404, code: 'not_found', message: GENERIC_MESSAGES[404]! };
+  // character_not_in_repertoire: a NUL byte from the URL or a body reached a text value. Only a
+  // client sends one; it is a bad request, not our failure.
+  if (sqlState === '22021') return { status: 400, code: 'bad_request', message: GENERIC_MESSAGES[400]! };
   const status = (error as FastifyError | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && !(error instanceof UninventoriedScriptError)) {
     return { status, code: (error as FastifyError).code ?? 'bad_request', message: GENERIC_MESSAGES[status] ?? GENERIC_MESSAGES[400]! };
