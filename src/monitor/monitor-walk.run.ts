@@ -6,7 +6,7 @@ import { startWalk } from '../domains/monitor/monitor-walks.service.ts';
 import { judgeWalk, type RaiseSecurityEvent, recordFailedWalk, type WalkJudgement } from '../domains/monitor/walk-judgement.service.ts';
 import type { Config } from '../platform/config/config.ts';
 import type { Database } from '../platform/db/database.ts';
-import { withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
+import { type Tx, withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
 import { shopHomeUrl } from '../platform/http/shop-urls.ts';
 import { launchMonitorBrowser } from './monitor-browser.ts';
 import { type MonitorCredentials, type SessionCache, walkShop } from './shop-walk.ts';
@@ -25,7 +25,7 @@ export interface MonitorRunSettings {
   platformUrl?: string;
   credentials: MonitorCredentials;
   sessions: SessionCache;
-  /** Hosts the payment step may end on (the providers'); the baseline's host is always allowed. */
+  /** Hosts the payment step may end on where the baseline has none (default: the shop's configured hosted-page host). */
   providerHosts?: readonly string[];
   /** Development: the first baseline of a shop is approved by the system (see monitor-baselines.service.ts). */
   autoApproveFirstBaseline?: boolean;
@@ -43,12 +43,26 @@ export interface MonitorRunResult {
   notes: string[];
 }
 
+/** The host of the shop's provider page as its payment settings name it (none: no provider set up). */
+async function configuredProviderHosts(tx: Tx): Promise<string[]> {
+  const account = await tx.selectFrom('provider_accounts').select('hosted_page_origin').executeTakeFirst();
+  if (!account) return [];
+  try {
+    return [new URL(account.hosted_page_origin).host];
+  } catch {
+    return [];
+  }
+}
+
 export async function runMonitorWalk(settings: MonitorRunSettings, job: { tenantId: string; profile: MonitorProfile; reason: string }): Promise<MonitorRunResult> {
   const { database, config } = settings;
   const shop = await withPlatform(database, (tx) => tx.selectFrom('tenants').select(['id', 'slug', 'custom_host']).where('id', '=', job.tenantId).executeTakeFirstOrThrow());
   const platformUrl = settings.platformUrl ?? config.baseOrigin;
   const shopUrl = new URL(shopHomeUrl(config, shop), platformUrl).href;
-  const walkId = await withTenant(database, shop.id, (tx) => startWalk(tx, { tenantId: shop.id, profile: job.profile, reason: job.reason, instance: MONITOR_INSTANCE }));
+  const { walkId, providerHosts } = await withTenant(database, shop.id, async (tx) => ({
+    walkId: await startWalk(tx, { tenantId: shop.id, profile: job.profile, reason: job.reason, instance: MONITOR_INSTANCE }),
+    providerHosts: settings.providerHosts ?? (await configuredProviderHosts(tx)),
+  }));
   const started = performance.now();
   let browser: Browser | null = null;
   try {
@@ -63,7 +77,7 @@ export async function runMonitorWalk(settings: MonitorRunSettings, job: { tenant
         snapshot: walked.snapshot,
         durationMs: walked.durationMs,
         autoApproveFirstBaseline: settings.autoApproveFirstBaseline ?? config.APP_ENV === 'development',
-        providerHosts: settings.providerHosts,
+        providerHosts,
         incomplete: walked.incomplete,
       },
       settings.raise,

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { type Browser, type BrowserContext, errors, type Page, type Response } from 'playwright-core';
 import type { MonitorProfile } from '../domains/monitor/monitor.tables.ts';
 import type { PageSnapshot, WalkSnapshot, WalkStep } from '../domains/monitor/walk-snapshot.ts';
 import { startRecording } from './page-capture.ts';
@@ -74,10 +74,24 @@ async function visit(page: Page, step: WalkStep, url: string): Promise<PageSnaps
   }
 }
 
-/** Clicks the form's submit button like a person and waits for the page it leads to. */
+/** Where a form posts, resolved against the page (the browser's own reading of its action). */
+function formTargetOrigin(page: Page, formSelector: string): Promise<string> {
+  return page
+    .locator(formSelector)
+    .first()
+    .evaluate((f) => new URL(f.getAttribute('action') || location.href, location.href).origin);
+}
+
+/**
+ * Clicks the form's submit button like a person and waits for the page it leads to. A form that
+ * posts to another origin is never submitted: the monitor does not hand its session to a look-alike
+ * (the page it is on is already recorded, and its changed form action is what the diff reports).
+ */
 async function submitForm(page: Page, formSelector: string): Promise<Response | null> {
   const form = page.locator(formSelector).first();
   if ((await form.count()) === 0) throw new WalkError(formSelector, 'form not found');
+  const target = await formTargetOrigin(page, formSelector);
+  if (target !== new URL(page.url()).origin) throw new WalkError(formSelector, `form posts to another origin (${target}); not submitted`);
   const button = form.locator('button[type="submit"], button:not([type]), input[type="submit"]').first();
   const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
   return response;
@@ -128,8 +142,10 @@ export async function walkShop(input: ShopWalkInput): Promise<ShopWalkResult> {
     try {
       await walkMemberSteps();
     } catch (err) {
-      if (!(err instanceof WalkError)) throw err;
-      incomplete = err.message;
+      // A step that timed out (a blocked navigation, a page that never settles) ends the walk like any
+      // other refusal: the pages seen so far are still judged, they are what the diff needs.
+      if (!(err instanceof WalkError) && !(err instanceof errors.TimeoutError)) throw err;
+      incomplete = err instanceof WalkError ? err.message : `timeout: ${err.message.split('\n')[0]}`;
     }
 
     // 6. The staff sign-in page, not signed in.

@@ -52,7 +52,11 @@ describe('diffSnapshots', () => {
 
   it('calls a changed form action or new inputs critical', () => {
     const moved = snapshot([page('checkout', { forms: [{ ...page('checkout').forms[0]!, action: 'https://look-alike.example/pay' }] }), page('checkout-confirm')]);
-    expect(kinds(moved)).toEqual(['critical:walk.form-added', 'warning:walk.form-removed']);
+    expect(kinds(moved)).toEqual(['critical:walk.form-action-changed']);
+    const hijack = diffSnapshots(base, moved).deviations[0]!;
+    expect(hijack.detail).toMatchObject({ from: '/s/mall/checkout', to: 'https://look-alike.example/pay', crossOrigin: true });
+    const another = snapshot([page('checkout', { forms: [...page('checkout').forms, { action: '/s/mall/other', method: 'post', inputs: [input('x')] }] }), page('checkout-confirm')]);
+    expect(kinds(another)).toEqual(['critical:walk.form-added']);
     const extra = snapshot([page('checkout', { forms: [{ ...page('checkout').forms[0]!, inputs: [...page('checkout').forms[0]!.inputs, input('note2')] }] }), page('checkout-confirm')]);
     expect(kinds(extra)).toEqual(['critical:walk.form-inputs-changed']);
   });
@@ -82,6 +86,12 @@ describe('diffSnapshots', () => {
     const b = snapshot([page('checkout')], 'psp.example');
     expect(kinds(snapshot([page('checkout')], 'psp.example'), b)).toEqual([]);
     expect(kinds(snapshot([page('checkout')], 'psp-example.evil'), b)).toEqual(['critical:walk.redirect-host']);
+    // The shop's settings naming the new host do not excuse it (a taken-over admin changes settings).
+    expect(diffSnapshots(b, snapshot([page('checkout')], 'psp-example.evil'), { providerHosts: ['psp-example.evil'] }).deviations.map((d) => d.kind)).toEqual(['walk.redirect-host']);
+    // Without a baseline host, the configured provider is the reference.
+    const none = snapshot([page('checkout')]);
+    expect(diffSnapshots(none, snapshot([page('checkout')], 'psp.example'), { providerHosts: ['psp.example'] }).deviations).toEqual([]);
+    expect(diffSnapshots(none, snapshot([page('checkout')], 'psp-example.evil'), { providerHosts: ['psp.example'] }).deviations.map((d) => d.kind)).toEqual(['walk.redirect-host']);
   });
 });
 

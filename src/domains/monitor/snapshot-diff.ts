@@ -13,7 +13,7 @@ import {
 /**
  * The browser monitor's judgement: what changed between the approved baseline and this walk.
  * Critical (the shop's card payments stop): any script added or changed, any form added or whose
- * action or inputs changed, a card-like input on an Oroshi page, a CSP changed, weakened, moved to
+ * action (walk.form-action-changed: same method and inputs, another target) or inputs changed, a card-like input on an Oroshi page, a CSP changed, weakened, moved to
  * <meta> or missing, the payment step landing on another host. Warning: everything else that
  * differs (removed scripts or forms, new request origins, iframes, other headers, new CSP
  * violations, a page of the walk missing or new).
@@ -22,7 +22,7 @@ import {
  */
 
 export interface DiffOptions {
-  /** Hosts the payment step may land on (the shop's provider), besides the baseline's. */
+  /** Hosts the payment step may land on (the shop's configured provider), judged where the baseline has none. */
   providerHosts?: readonly string[];
 }
 
@@ -141,8 +141,35 @@ function formDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapsho
   };
   const before = group(base.forms);
   const after = group(current.forms);
+  const methodOf = (key: string) => key.slice(0, key.indexOf(' '));
+  const actionOf = (key: string) => key.slice(key.indexOf(' ') + 1);
+  // A baseline form that is gone while a form of the same method and inputs posts somewhere else:
+  // the same form, its action moved (a redirect hijack) — reported as that, once.
+  const moved = new Map<string, string>();
+  for (const [key, shapes] of after) {
+    if (before.has(key)) continue;
+    const from = [...before.entries()].find(
+      ([was, wasShapes]) => !after.has(was) && ![...moved.values()].includes(was) && methodOf(was) === methodOf(key) && [...shapes].some((s) => wasShapes.has(s)),
+    );
+    if (from) moved.set(key, from[0]);
+  }
   for (const [key, shapes] of after) {
     const approved = before.get(key);
+    const movedFrom = moved.get(key);
+    if (movedFrom) {
+      const [from, to] = [actionOf(movedFrom), actionOf(key)];
+      const crossOrigin = /^[a-z][a-z0-9+.-]*:/i.test(to);
+      out.push(
+        deviation('walk.form-action-changed', 'critical', step, `form-action:${movedFrom}->${to}`, `フォームの送信先が基準と異なります（${step}）: ${from} → ${to}`, {
+          method: methodOf(key),
+          from,
+          to,
+          crossOrigin,
+          inputs: [...shapes],
+        }),
+      );
+      continue;
+    }
     if (!approved) {
       out.push(deviation('walk.form-added', 'critical', step, `form-added:${key}`, `基準にないフォームがあります（${step}）: ${key}`, { form: key, inputs: [...shapes] }));
       continue;
@@ -160,8 +187,9 @@ function formDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapsho
       );
     }
   }
+  const movedAway = new Set(moved.values());
   for (const key of before.keys()) {
-    if (!after.has(key)) out.push(deviation('walk.form-removed', 'warning', step, `form-removed:${key}`, `基準にあるフォームがありません（${step}）: ${key}`, { form: key }));
+    if (!after.has(key) && !movedAway.has(key)) out.push(deviation('walk.form-removed', 'warning', step, `form-removed:${key}`, `基準にあるフォームがありません（${step}）: ${key}`, { form: key }));
   }
   return out;
 }
@@ -210,10 +238,17 @@ export function diffSnapshots(baseline: WalkSnapshot | null, current: WalkSnapsh
   }
   const host = current.paymentRedirectHost;
   if (host) {
-    const allowed = new Set([...(options.providerHosts ?? []), ...(baseline?.paymentRedirectHost ? [baseline.paymentRedirectHost] : [])]);
-    if (allowed.size > 0 && !allowed.has(host)) {
+    // The approved baseline's host is the reference; the shop's configured provider hosts only where
+    // no baseline has one yet. A host from the settings alone never excuses a new one: a taken-over
+    // admin account can change the settings (catalogue 14) — a new provider needs a new baseline.
+    const approved = baseline?.paymentRedirectHost ? [baseline.paymentRedirectHost] : [...(options.providerHosts ?? [])];
+    if (approved.length > 0 && !approved.includes(host)) {
       deviations.push(
-        deviation('walk.redirect-host', 'critical', 'payment-provider', `redirect:${host}`, `決済ページの遷移先が決済代行会社のホストではありません: ${host}`, { host, allowed: [...allowed] }),
+        deviation('walk.redirect-host', 'critical', 'payment-provider', `redirect:${host}`, `決済ページの遷移先が承認済みの決済代行会社のホストではありません: ${host}`, {
+          host,
+          allowed: approved,
+          configured: options.providerHosts ?? [],
+        }),
       );
     }
   }
