@@ -141,16 +141,19 @@ describe.skipIf(!HEAVY)('two Oroshi processes behind a balancer — runs only in
     const left = 60_000 - (Date.now() % 60_000);
     if (left < 25_000) await new Promise((r) => setTimeout(r, left + 200));
     const report = JSON.stringify({ 'csp-report': { 'document-uri': `${balancer.url}/`, 'blocked-uri': 'inline', 'violated-directive': 'img-src', 'effective-directive': 'img-src', disposition: 'report' } });
-    const statuses: number[] = [];
-    for (let i = 0; i < 121; i++) {
+    // Eight at a time, so that all 121 land well inside the window even on a loaded machine.
+    const send = async () => {
       const res = await fetch(`${balancer.url}/hooks/csp-report`, { method: 'POST', headers: { 'content-type': 'application/csp-report' }, body: report });
-      statuses.push(res.status);
       await res.arrayBuffer();
-    }
+      return res.status;
+    };
+    const statuses: number[] = [];
+    for (let sent = 0; sent < 121; sent += 8) statuses.push(...(await Promise.all(Array.from({ length: Math.min(8, 121 - sent) }, send))));
     expect(new Set(balancer.served.slice(-121))).toEqual(new Set([0, 1]));
-    expect(statuses.slice(0, 120).filter((s) => s === 429)).toEqual([]);
-    expect(statuses[120]).toBe(429);
-  }, 60_000);
+    // Exactly the one hit beyond 120 is refused, whichever process it reached.
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 429).every((s) => s < 300)).toBe(true);
+  }, 120_000);
 
   it('a job queued through one process is delivered exactly once although both run workers', async () => {
     const page = await browser.request(b.url, '/account/password/forgot');
