@@ -19,8 +19,8 @@ export const HEAVY_SUITES = [
 
 /**
  * OROSHI_HEAVY_SUITES=browser runs the browser suites beside the code but not the long
- * attack/fault/fuzz/scale suites under test/ (what CI's PostgreSQL run does today);
- * OROSHI_HEAVY_SUITES=1 runs everything.
+ * attack/fault/fuzz/scale suites (a quicker local check); OROSHI_HEAVY_SUITES=1 runs everything
+ * (CI's PostgreSQL run).
  */
 const heavyMode = process.env.OROSHI_HEAVY_SUITES;
 const excluded = heavyMode === '1' ? [] : heavyMode === 'browser' ? HEAVY_SUITES.filter((p) => !p.includes('.browser.')).concat(['test/attack/**']) : HEAVY_SUITES.concat(['test/attack/**']);
