@@ -35,6 +35,8 @@ export interface ScopeContact {
 
 export interface CardAttempt {
   paymentId: string;
+  orderId: string;
+  /** '' unless the scope was computed with `orderNumbers` (exports and documents). */
   orderNumber: string;
   startedAt: Date;
   status: string;
@@ -150,33 +152,27 @@ export async function shopScopeIn(tx: Tx, shop: IncidentShopView, platformViews:
   const end = shop.windowEnd;
   const paymentPatterns = paymentPatternsOf(shop);
   const credentialPatterns = credentialPatternsOf(shop);
+    // One row per member with their attempts as JSON (no join to orders: a payment carries its
+    // own synthetic flag and account; order numbers are read only for exports, see withOrderNumbers).
     const attempts = await sql<{
-      id: string;
       account_id: string;
-      user_id: string | null;
-      started_at: Date;
-      status: string;
-      card_brand: string | null;
-      card_last4: string | null;
-      provider_payment_id: string | null;
-      amount_yen: number;
-      refunded_yen: number;
-      order_number: string;
+      attempts: [string, string | null, string, string, string | null, string | null, string | null, number, number, string][];
     }>`
-      SELECT p.id, p.account_id, p.user_id, p.started_at, p.status, p.card_brand, p.card_last4, p.provider_payment_id, p.amount_yen, p.refunded_yen, o.order_number
-      FROM payments p JOIN orders o ON o.tenant_id = p.tenant_id AND o.id = p.order_id
-      WHERE p.tenant_id = ${shop.tenantId} AND p.method = 'card' AND NOT p.is_synthetic AND NOT o.is_synthetic
-        AND p.started_at >= ${start} AND p.started_at <= ${end}
-      ORDER BY p.started_at, p.id`.execute(tx);
+      SELECT account_id,
+        json_agg(json_build_array(id, user_id, started_at, status, card_brand, card_last4, provider_payment_id, amount_yen, refunded_yen, order_id) ORDER BY started_at, id) AS attempts
+      FROM payments
+      WHERE tenant_id = ${shop.tenantId} AND method = 'card' AND NOT is_synthetic AND started_at >= ${start} AND started_at <= ${end}
+      GROUP BY account_id`.execute(tx);
 
+    // Grouped by page too, so the database can hash-aggregate instead of sorting every view.
     const views = paymentPatterns.length
       ? (
-          await sql<{ account_id: string; user_id: string | null; first_at: Date; n: number; pages: string[] }>`
-          SELECT account_id, user_id, min(viewed_at) AS first_at, count(*)::int AS n, array_agg(DISTINCT page) AS pages
+          await sql<{ account_id: string; user_id: string | null; page: string; first_at: Date; n: number }>`
+          SELECT account_id, user_id, page, min(viewed_at) AS first_at, count(*)::int AS n
           FROM protected_page_views
           WHERE tenant_id = ${shop.tenantId} AND viewed_at >= ${start} AND viewed_at <= ${end}
             AND account_id IS NOT NULL AND viewer = 'salon' AND NOT is_synthetic AND page LIKE ANY (${sql.val(paymentPatterns)}::text[])
-          GROUP BY account_id, user_id`.execute(tx)
+          GROUP BY account_id, user_id, page`.execute(tx)
         ).rows
       : [];
 
@@ -212,26 +208,29 @@ export async function shopScopeIn(tx: Tx, shop: IncidentShopView, platformViews:
     };
 
     const payers = new Map<string, ScopeContact & { attempts: CardAttempt[] }>();
-    for (const a of attempts.rows) {
-      if (isSyntheticUser(a.user_id)) continue;
-      let entry = payers.get(a.account_id);
-      if (!entry) {
-        const contact = contactFor(a.account_id, a.user_id);
-        if (!contact) continue;
-        entry = { ...contact, attempts: [] };
-        payers.set(a.account_id, entry);
+    for (const row of attempts.rows) {
+      for (const [paymentId, userId, startedAt, status, cardBrand, cardLast4, providerPaymentId, amountYen, refundedYen, orderId] of row.attempts) {
+        if (isSyntheticUser(userId)) continue;
+        let entry = payers.get(row.account_id);
+        if (!entry) {
+          const contact = contactFor(row.account_id, userId);
+          if (!contact) break;
+          entry = { ...contact, attempts: [] };
+          payers.set(row.account_id, entry);
+        }
+        entry.attempts.push({
+          paymentId,
+          orderId,
+          orderNumber: '',
+          startedAt: new Date(startedAt),
+          status,
+          cardBrand,
+          cardLast4,
+          providerPaymentId,
+          amountYen: Number(amountYen),
+          refundedYen: Number(refundedYen),
+        });
       }
-      entry.attempts.push({
-        paymentId: a.id,
-        orderNumber: a.order_number,
-        startedAt: new Date(a.started_at),
-        status: a.status,
-        cardBrand: a.card_brand,
-        cardLast4: a.card_last4,
-        providerPaymentId: a.provider_payment_id,
-        amountYen: Number(a.amount_yen),
-        refundedYen: Number(a.refunded_yen),
-      });
     }
 
     const viewers = new Map<string, ScopeContact & { firstViewAt: Date; views: number; pages: string[] }>();
@@ -240,12 +239,12 @@ export async function shopScopeIn(tx: Tx, shop: IncidentShopView, platformViews:
       const existing = viewers.get(v.account_id);
       if (existing) {
         existing.views += Number(v.n);
-        existing.pages = [...new Set([...existing.pages, ...v.pages])];
+        if (!existing.pages.includes(v.page)) existing.pages.push(v.page);
         if (new Date(v.first_at) < existing.firstViewAt) existing.firstViewAt = new Date(v.first_at);
         continue;
       }
       const contact = contactFor(v.account_id, v.user_id);
-      if (contact) viewers.set(v.account_id, { ...contact, firstViewAt: new Date(v.first_at), views: Number(v.n), pages: [...v.pages] });
+      if (contact) viewers.set(v.account_id, { ...contact, firstViewAt: new Date(v.first_at), views: Number(v.n), pages: [v.page] });
     }
 
     const staffIds = [...new Set(credentialViews.filter((v) => v.viewer === 'staff').map((v) => v.user_id))];
@@ -276,8 +275,10 @@ export async function shopScopeIn(tx: Tx, shop: IncidentShopView, platformViews:
       if (contact) credentials.set(v.user_id, { ...contact, firstViewAt: at, pages: [v.page] });
     }
 
-    const cardPayers = [...payers.values()];
-    const pageViewOnly = [...viewers.values()];
+    const byFirst = (a: Date, b: Date) => a.getTime() - b.getTime();
+    const cardPayers = [...payers.values()].sort((a, b) => byFirst(a.attempts[0]!.startedAt, b.attempts[0]!.startedAt));
+    const pageViewOnly = [...viewers.values()].sort((a, b) => byFirst(a.firstViewAt, b.firstViewAt));
+    for (const v of pageViewOnly) v.pages.sort();
     const credentialExposed = [...credentials.values()];
     const members = new Set([...cardPayers, ...pageViewOnly].map((c) => c.accountId));
     return {
@@ -299,10 +300,33 @@ export async function shopScopeIn(tx: Tx, shop: IncidentShopView, platformViews:
   }
 
 /**
+ * Fills each attempt's order number (exports and documents only). One semi-join of the window's
+ * payments against orders, both read from covering indexes (0021), instead of a lookup per row.
+ */
+export async function withOrderNumbers(tx: Tx, scope: ShopScope): Promise<ShopScope> {
+  if (!scope.cardPayers.length) return scope;
+  const rows = await sql<{ id: string; order_number: string }>`
+    SELECT o.id, o.order_number FROM orders o
+    WHERE o.tenant_id = ${scope.tenantId} AND o.id IN (
+      SELECT p.order_id FROM payments p
+      WHERE p.tenant_id = ${scope.tenantId} AND p.method = 'card' AND NOT p.is_synthetic AND p.started_at >= ${scope.windowStart} AND p.started_at <= ${scope.windowEnd})`.execute(tx);
+  const numberOf = new Map(rows.rows.map((r) => [r.id, r.order_number]));
+  for (const payer of scope.cardPayers) for (const a of payer.attempts) a.orderNumber = numberOf.get(a.orderId) ?? '';
+  return scope;
+}
+
+/**
  * Scope of every shop of an incident (or the given ones): one audited cross-shop run
  * (unsafeAcrossTenants records who, why and which shops), each shop in its own scope.
+ * `orderNumbers`: also read each attempt's order number (for the CSVs and documents).
  */
-export async function computeIncidentScope(database: Database, actor: IncidentActor, view: IncidentView, tenantIds?: readonly string[]): Promise<Map<string, ShopScope>> {
+export async function computeIncidentScope(
+  database: Database,
+  actor: IncidentActor,
+  view: IncidentView,
+  tenantIds?: readonly string[],
+  options: { orderNumbers?: boolean } = {},
+): Promise<Map<string, ShopScope>> {
   const shops = view.shops.filter((s) => !tenantIds || tenantIds.includes(s.tenantId));
   if (!shops.length) return new Map();
   const platformViews = await withPlatform(database, async (tx) => {
@@ -313,6 +337,9 @@ export async function computeIncidentScope(database: Database, actor: IncidentAc
   return unsafeAcrossTenants(
     database,
     { actor: { type: actor.type, id: actor.id, label: actor.label }, reason: `インシデント ${view.incident.number} の影響範囲の特定`, tenantIds: shops.map((s) => s.tenantId) },
-    (tenantId, tx) => shopScopeIn(tx, shops.find((s) => s.tenantId === tenantId)!, platformViews.get(tenantId) ?? []),
+    async (tenantId, tx) => {
+      const scope = await shopScopeIn(tx, shops.find((s) => s.tenantId === tenantId)!, platformViews.get(tenantId) ?? []);
+      return options.orderNumbers ? withOrderNumbers(tx, scope) : scope;
+    },
   );
 }

@@ -49,7 +49,7 @@ export function incidentFacts(view: IncidentView): IncidentFacts {
  */
 export async function produceIncidentDocuments(database: Database, dataDir: string, actor: IncidentActor, incidentId: string, now = new Date()): Promise<ProducedDocument[]> {
   const view = await getIncident(database, actor, incidentId, now);
-  const scopes = await computeIncidentScope(database, actor, view);
+  const scopes = await computeIncidentScope(database, actor, view, undefined, { orderNumbers: true });
   const facts = incidentFacts(view);
   const operator = await asOperator(database, actor, (tx) => tx.selectFrom('platform_operator').selectAll().executeTakeFirstOrThrow());
   const issuer: PdfIssuer = { name: operator.company_name, postalCode: operator.postal_code, addressLines: [operator.address], phone: operator.phone, email: operator.email };
