@@ -26,11 +26,32 @@ interface WalkJob {
   reason: string;
 }
 
-/** For others (settings screens, deploy): walk this shop now, in both profiles. */
-export async function requestMonitorWalk(queue: JobQueue, tenantId: string, reason: string): Promise<void> {
+/**
+ * A boot's walk is covered by another process's boot walk of the same shop and profile queued this
+ * many seconds before: the instances of one deploy start together and must not each walk every
+ * shop. (A second deploy within this window is walked by the next tick, at most one interval on.)
+ */
+export const DEPLOY_WALK_COVER_SECONDS = 60;
+
+/**
+ * For others (settings screens, deploy, the tick): walk this shop now, in both profiles. A walk of
+ * the same shop and profile still waiting to start covers the request (it will see the change), so
+ * requests never pile up behind slow walks. Returns how many walks were queued.
+ */
+export async function requestMonitorWalk(queue: JobQueue, tenantId: string, reason: string): Promise<number> {
+  let queued = 0;
+  const deploy = reason === 'deploy';
   for (const profile of MONITOR_PROFILES) {
-    await queue.send<WalkJob>(MONITOR_WALK_QUEUE, { tenantId, profile, reason: reason.slice(0, 100) }, { expireInSeconds: 300 });
+    // Boot walks have a key of their own: a scheduled walk from before the deploy covers nothing.
+    const singletonKey = `${deploy ? 'deploy:' : ''}${tenantId}:${profile}`;
+    const id = await queue.sendOnce<WalkJob>(
+      MONITOR_WALK_QUEUE,
+      { tenantId, profile, reason: reason.slice(0, 100) },
+      { expireInSeconds: 300, singletonKey, recentSeconds: deploy ? DEPLOY_WALK_COVER_SECONDS : 0 },
+    );
+    if (id) queued++;
   }
+  return queued;
 }
 
 /** The monitor member's sign-in: configured, else the demo's where the demo is seeded, else none. */

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { type Database, MULTI_STATEMENT } from '../db/database.ts';
@@ -38,6 +38,13 @@ export interface JobQueue {
   readonly boss: PgBoss;
   work<T extends object>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
   send<T extends object>(name: string, data: T, options?: PgBoss.SendOptions): Promise<string | null>;
+  /**
+   * Sends unless a job of this queue with the same key is still waiting to start, or (with
+   * `recentSeconds`) was sent that recently. The check and the insert run in one transaction under
+   * an advisory lock on the key, so senders in several processes at once queue one job. Returns
+   * the new job's id, or null when an existing job already covers it.
+   */
+  sendOnce<T extends object>(name: string, data: T, options: PgBoss.SendOptions & { singletonKey: string; recentSeconds?: number }): Promise<string | null>;
   schedule<T extends object>(name: string, cron: string, data?: T, options?: PgBoss.ScheduleOptions & WorkOptions): Promise<void>;
   stop(): Promise<void>;
 }
@@ -143,6 +150,16 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     boss,
     work,
     send: (name, data, sendOptions = {}) => boss.send(name, data, sendOptions),
+    sendOnce: (name, data, { recentSeconds = 0, ...sendOptions }) =>
+      database.db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtext(${`job:${name}:${sendOptions.singletonKey}`}))`.execute(trx);
+        const covered = await sql`
+          SELECT 1 FROM ${sql.table(`${JOB_SCHEMA}.job`)} WHERE name = ${name} AND singleton_key = ${sendOptions.singletonKey}
+            AND (state < 'active' OR created_on > now() - make_interval(secs => ${recentSeconds})) LIMIT 1`.execute(trx);
+        if (covered.rows.length > 0) return null;
+        const inTransaction: PgBoss.Db = { executeSql: async (text, values) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows as unknown[] }) };
+        return boss.send(name, data, { ...sendOptions, db: inTransaction });
+      }),
     async schedule(name, cron, data, scheduleOptions = {}) {
       await ensureQueue(name, scheduleOptions);
       await boss.schedule(name, cron, data, scheduleOptions);
