@@ -4,68 +4,15 @@ import { unsafeAcrossTenants } from '../../domains/operator/across-tenants.ts';
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import type { AuditRow } from '../../platform/db/schema.ts';
 import type { Platform } from '../../platform/http/platform.ts';
-import { type FieldErrors, FormErrors, formatDateTime } from '../../platform/views/console-form.tsx';
+import { type FieldErrors, FormErrors } from '../../platform/views/console-form.tsx';
 import { CsrfField } from '../../platform/views/layout.tsx';
+import { AuditChainStatus, AuditTable } from '../admin/audit-log.view.tsx';
 import { inOperator, operatorFormBody, operatorFrame, UUID } from './operator-guard.ts';
 import { OperatorLayout, type OperatorPageFrame } from './operator-layout.tsx';
 import { operatorNavRoles } from './operator-nav.ts';
 
 const PAGE = 100;
 const SHOP_ROWS = 30;
-
-function ChainStatus(props: { check: AuditChainCheck; label: string }) {
-  return props.check.ok ? (
-    <p class="alert alert--ok" role="status">
-      {props.label}: 正常({props.check.count.toLocaleString('ja-JP')}件、末尾 {props.check.head.hash.slice(0, 16)}…)
-    </p>
-  ) : (
-    <p class="alert alert--error" role="alert">
-      {props.label}: 異常 — {props.check.brokenAtSeq}番目で不一致({props.check.reason})
-    </p>
-  );
-}
-
-function AuditTable(props: { rows: AuditRow[]; caption: string }) {
-  return (
-    <div class="table-wrap">
-      <table>
-        <caption class="visually-hidden">{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col" class="num">
-              番号
-            </th>
-            <th scope="col">日時</th>
-            <th scope="col">操作者</th>
-            <th scope="col">操作</th>
-            <th scope="col">対象</th>
-            <th scope="col">結果</th>
-            <th scope="col">接続元</th>
-            <th scope="col">理由</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
-            <tr key={r.id}>
-              <td class="num">{r.seq}</td>
-              <td>{formatDateTime(r.at)}</td>
-              <td>{r.actor_label || r.actor_type}</td>
-              <td>
-                <code>{r.action}</code>
-              </td>
-              <td>
-                {r.resource_type} <span class="muted console-break">{r.resource_id}</span>
-              </td>
-              <td>{r.result}</td>
-              <td>{r.source_ip}</td>
-              <td>{r.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 interface ShopChain {
   name: string;
@@ -107,14 +54,14 @@ function OperatorAuditPage(
         {props.shopChains?.map((c) => (
           <section key={c.name} aria-label={c.name}>
             <h3>{c.name}</h3>
-            <ChainStatus check={c.check} label="改ざん検査" />
+            <AuditChainStatus check={c.check} />
             <AuditTable rows={c.rows} caption={`${c.name} の監査ログ`} />
           </section>
         ))}
       </section>
       <section class="panel" aria-labelledby="platform-audit-h">
         <h2 id="platform-audit-h">運営の監査ログ</h2>
-        <ChainStatus check={props.check} label="改ざん検査" />
+        <AuditChainStatus check={props.check} />
         <AuditTable rows={props.rows} caption="運営の監査ログ(新しい順)" />
         {props.rows.length === PAGE && last && (
           <p>
