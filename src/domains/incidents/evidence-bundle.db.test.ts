@@ -13,7 +13,7 @@ import { raiseSecurityEvent } from '../security/security-events.service.ts';
 import { tenantIdOf } from '../staff/console.test-support.ts';
 import { buildEvidenceBundle, type EvidenceBundle } from './evidence-bundle.service.ts';
 import { MANIFEST_FILE, readTar, verifyEvidenceBundle } from './evidence-bundle.tar.ts';
-import { openIncident, recordMilestone } from './incident.service.ts';
+import { recordMilestone } from './incident.service.ts';
 import { SYSTEM_ACTOR } from './incident-actor.ts';
 
 let database: Database;
@@ -61,7 +61,8 @@ beforeAll(async () => {
     { engageCardKillSwitch: async () => ({ changed: true }), webhookUrl: null },
   );
   storedEvidenceSha = String((await database.ownerExec('SELECT sha256 FROM security_evidence WHERE event_id = $1', [event.id])).rows[0]!.sha256);
-  const incidentId = await openIncident(database, SYSTEM_ACTOR, { title: '決済画面の改ざん', source: 'security_event', awareAt: new Date(Date.now() - 60_000), tenantIds: [shop], securityEventId: event.id });
+  // The critical event opened the incident itself (with the event attached).
+  const incidentId = event.incident!.id;
   await recordMilestone(database, SYSTEM_ACTOR, { incidentId, kind: 'contained', at: new Date() });
   await anchorAuditHeads(database, { signingKey: key, anchorDir });
   bundle = await buildEvidenceBundle(database, SYSTEM_ACTOR, incidentId, { signingKey: key, anchorDir });

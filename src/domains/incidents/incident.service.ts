@@ -45,44 +45,48 @@ export async function openIncident(database: Database, actor: IncidentActor, inp
   if (preliminaryDays < 3 || preliminaryDays > 5) errors.preliminaryDays = '速報の目標は3〜5日で指定してください。';
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
-  return asOperator(database, actor, async (tx) => {
-    const number = await nextNumber(tx, now);
-    const incident = await tx
-      .insertInto('incidents')
-      .values({
-        number,
-        title: input.title.trim(),
-        summary: input.summary ?? '',
-        cause: input.cause ?? '',
-        source: input.source,
-        security_event_id: input.securityEventId ?? null,
-        aware_at: input.awareAt,
-        unauthorised_access: input.unauthorisedAccess ?? true,
-        preliminary_days: preliminaryDays,
-        data_items: [...(input.dataItems ?? DEFAULT_DATA_ITEMS)],
-        inquiry_desk: input.inquiryDesk ?? '',
-        secondary_damage: input.secondaryDamage ?? '',
-        prevention: input.prevention ?? '',
-        opened_by: actor.id,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (const tenantId of new Set(input.tenantIds)) await addShop(tx, actor, incident.id, tenantId, now);
-    if (input.securityEventId) {
-      await tx.updateTable('security_events').set({ incident_id: incident.id }).where('id', '=', input.securityEventId).execute();
-    }
-    await auditIncident(tx, actor, {
-      action: 'incident.open',
-      resourceType: 'incident',
-      resourceId: incident.id,
-      result: 'success',
-      detail: { number, source: input.source, tenantIds: [...input.tenantIds], securityEventId: input.securityEventId ?? null },
-    });
-    return incident.id;
-  });
+  return asOperator(database, actor, (tx) => openIncidentIn(tx, actor, input, now));
 }
 
-async function addShop(tx: Tx, actor: IncidentActor, incidentId: string, tenantId: string, now: Date): Promise<void> {
+/** The opening itself, in the caller's operator transaction (automatic opening locks first). */
+export async function openIncidentIn(tx: Tx, actor: IncidentActor, input: OpenIncidentInput, now = new Date()): Promise<string> {
+  const preliminaryDays = input.preliminaryDays ?? 5;
+  const number = await nextNumber(tx, now);
+  const incident = await tx
+    .insertInto('incidents')
+    .values({
+      number,
+      title: input.title.trim(),
+      summary: input.summary ?? '',
+      cause: input.cause ?? '',
+      source: input.source,
+      security_event_id: input.securityEventId ?? null,
+      aware_at: input.awareAt,
+      unauthorised_access: input.unauthorisedAccess ?? true,
+      preliminary_days: preliminaryDays,
+      data_items: [...(input.dataItems ?? DEFAULT_DATA_ITEMS)],
+      inquiry_desk: input.inquiryDesk ?? '',
+      secondary_damage: input.secondaryDamage ?? '',
+      prevention: input.prevention ?? '',
+      opened_by: actor.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const tenantId of new Set(input.tenantIds)) await addShop(tx, actor, incident.id, tenantId, now);
+  if (input.securityEventId) {
+    await tx.updateTable('security_events').set({ incident_id: incident.id }).where('id', '=', input.securityEventId).execute();
+  }
+  await auditIncident(tx, actor, {
+    action: 'incident.open',
+    resourceType: 'incident',
+    resourceId: incident.id,
+    result: 'success',
+    detail: { number, source: input.source, tenantIds: [...input.tenantIds], securityEventId: input.securityEventId ?? null },
+  });
+  return incident.id;
+}
+
+export async function addShop(tx: Tx, actor: IncidentActor, incidentId: string, tenantId: string, now: Date): Promise<void> {
   const shop = await tx.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
   if (!shop) throw new NotFoundError('ショップが見つかりません。');
   const incident = await tx.selectFrom('incidents').select('aware_at').where('id', '=', incidentId).executeTakeFirstOrThrow();

@@ -45,8 +45,16 @@ export type EngageCardKillSwitch = (
   input: { tenantId: string | 'all'; reason: string; automatic: true; evidence?: Record<string, unknown>; actorLabel?: string },
 ) => Promise<{ changed: boolean }>;
 
+/** The incident the security layer opens or joins for a critical event (domains/incidents/incident-auto-open.service.ts). */
+export type OpenIncidentForEvent = (
+  database: Database,
+  event: { id: string; tenantId: string | null; layer: SecurityLayer; summary: string },
+) => Promise<{ incidentId: string; opened: boolean }>;
+
 export interface SecurityEventSettings {
   engageCardKillSwitch: EngageCardKillSwitch;
+  /** Omitted: the incidents domain's automatic opening; tests may pass their own. */
+  openIncident?: OpenIncidentForEvent;
   /** SECURITY_WEBHOOK_URL: also alert there (outbox-delivered). */
   webhookUrl: string | null;
 }
@@ -75,6 +83,14 @@ export interface RaisedSecurityEvent {
   /** Set for critical events: which switch was engaged, and when (after commit). */
   containment: { scope: 'shop' | 'all'; at: Date } | null;
   alertsQueued: number;
+  /** Critical events: the incident opened for it or joined (null when opening failed; see its evidence). */
+  incident: { id: string; opened: boolean } | null;
+}
+
+async function defaultOpenIncident(): Promise<OpenIncidentForEvent> {
+  // Lazily, like the kill switch: the incidents domain reads security tables, not the other way round.
+  const { openIncidentForSecurityEvent } = await import('../incidents/incident-auto-open.service.ts');
+  return (database, event) => openIncidentForSecurityEvent(database, event);
 }
 
 const SEVERITY_RANK: Record<SecuritySeverity, number> = { info: 0, warning: 1, critical: 2 };
@@ -117,6 +133,7 @@ export async function raiseSecurityEvent(
     severity: recorded.severity,
     containment: null,
     alertsQueued: 0,
+    incident: null,
   };
   if (recorded.severity !== 'critical') return result;
 
@@ -151,6 +168,18 @@ export async function raiseSecurityEvent(
     result.alertsQueued = await withIdentity(database, { audience: 'operator' }, (tx) =>
       queueSecurityAlerts(tx, { eventId: recorded.id, tenantId: input.tenantId, webhookUrl: effective.webhookUrl }),
     );
+  }
+
+  // After containment and alerts: the incident with the evidence attached. A failure here must
+  // not undo either; it is kept as evidence on the event so the officer opens it by hand.
+  try {
+    const open = effective.openIncident ?? (await defaultOpenIncident());
+    const incident = await open(database, { id: recorded.id, tenantId: input.tenantId, layer: input.layer, summary });
+    result.incident = { id: incident.incidentId, opened: incident.opened };
+  } catch (err) {
+    await eventScope(database, input.tenantId, (tx) =>
+      appendEvidence(tx, input.tenantId, recorded.id, { kind: 'incident-open-failed', data: { error: clip(String((err as Error)?.message ?? err), 500) } }),
+    ).catch(() => undefined);
   }
   return result;
 }
