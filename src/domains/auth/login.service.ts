@@ -6,12 +6,13 @@ import type { Session } from '../../platform/db/schema.ts';
 import { type Tx, withIdentity, withPlatform } from '../../platform/db/tenant-scope.ts';
 import { consumeRateLimit } from '../../platform/http/rate-limit.ts';
 import { appendAudit } from '../audit/audit.service.ts';
-import { mailLockout, mailNewStaffLogin, type RequestContext } from './auth-mail.ts';
+import { mailCredentialChanged, mailLockout, mailNewStaffLogin, type RequestContext } from './auth-mail.ts';
 import { consumeAuthToken, issueAuthToken, peekAuthToken } from './auth-token.service.ts';
 import { findLoginUser, identityOf, type LoginKind, type LoginUser } from './login-user.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.hash.ts';
+import { useRecoveryCode } from './recovery-codes.service.ts';
 import { createSession } from './session.service.ts';
-import { hasConfirmedTotp, verifyTotpCode } from './totp.service.ts';
+import { hasConfirmedTotp, normalizeOtp, verifyTotpCode } from './totp.service.ts';
 
 /**
  * Password sign-in for salon users and staff. Throttled per address and per email (counted in
@@ -201,12 +202,19 @@ export async function completeSalonTotp(
     if (who?.status !== 'active') return { outcome: 'expired' } as const;
     const cred = await tx.selectFrom('user_credentials').select('locked_until').where('user_id', '=', user.userId).executeTakeFirst();
     if (cred?.locked_until && new Date(cred.locked_until).getTime() > Date.now()) return { outcome: 'failed' } as const;
-    if (!(await verifyTotpCode(tx, box, user.userId, input.code))) {
-      await recordLoginFailure(tx, user, who.email, ctx, 'bad_totp');
+    // Six digits are an authenticator code; anything else is tried as a one-time recovery code.
+    const viaRecovery = !/^\d{6}$/.test(normalizeOtp(input.code));
+    const passed = viaRecovery ? await useRecoveryCode(tx, user.userId, input.code) : await verifyTotpCode(tx, box, user.userId, input.code);
+    if (!passed) {
+      await recordLoginFailure(tx, user, who.email, ctx, viaRecovery ? 'bad_recovery_code' : 'bad_totp');
       return { outcome: 'failed' } as const;
     }
     if (!(await consumeAuthToken(tx, 'mfa_pending', input.pendingToken))) return { outcome: 'expired' } as const;
-    const created = await completeLogin(tx, user, ctx, { mfaVerified: true, method: 'password+totp' });
+    if (viaRecovery) {
+      await auditAuth(tx, user, 'mfa.recovery_code_used', 'success', ctx, { label: who.email });
+      await mailCredentialChanged(tx, { email: who.email, tenantId: null }, 'リカバリーコードを使ったサインイン', ctx);
+    }
+    const created = await completeLogin(tx, user, ctx, { mfaVerified: true, method: viaRecovery ? 'password+recovery_code' : 'password+totp' });
     return { outcome: 'session', user, ...created } as const;
   });
 }

@@ -89,6 +89,51 @@ export async function revokeUserSessions(tx: Tx, userId: string, reason: string,
   return Number(result.numUpdatedRows);
 }
 
+export interface LiveSession {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  /** The shop origin a handed-off session is bound to; null on the platform origin. */
+  boundTenantId: string | null;
+}
+
+/** A user's sessions that still work (not revoked, neither timeout passed), newest first. */
+export async function listLiveSessions(tx: Tx, userId: string): Promise<LiveSession[]> {
+  const rows = await tx
+    .selectFrom('sessions')
+    .select(['id', 'created_at', 'last_seen_at', 'ip', 'user_agent', 'bound_tenant_id'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('idle_expires_at', '>', sql<Date>`now()`)
+    .where('absolute_expires_at', '>', sql<Date>`now()`)
+    .orderBy('last_seen_at', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: new Date(r.created_at),
+    lastSeenAt: new Date(r.last_seen_at),
+    ip: r.ip ?? null,
+    userAgent: r.user_agent ?? null,
+    boundTenantId: r.bound_tenant_id ?? null,
+  }));
+}
+
+/** Signs out one of the user's own sessions; false if it is not theirs or already ended. */
+export async function revokeOwnSession(tx: Tx, userId: string, sessionId: string, reason: string): Promise<boolean> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(sessionId)) return false;
+  const r = await tx
+    .updateTable('sessions')
+    .set({ revoked_at: sql`now()`, revoked_reason: reason })
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** Every session bound to a shop: its staff and salon sessions handed off to its origin. */
 export async function revokeShopSessions(tx: Tx, tenantId: string, reason: string): Promise<number> {
   const result = await tx

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { Layout } from '../../platform/views/layout.tsx';
 
-export type AccountSection = 'home' | 'profile' | 'shops' | 'users' | 'locations' | 'none';
+export type AccountSection = 'home' | 'profile' | 'shops' | 'users' | 'locations' | 'security' | 'none';
 
 const NAV: [AccountSection, string, string][] = [
   ['home', '/account/', 'ホーム'],
@@ -9,6 +9,7 @@ const NAV: [AccountSection, string, string][] = [
   ['shops', '/account/shops', '取引ショップ'],
   ['locations', '/account/locations', 'お届け先'],
   ['users', '/account/users', 'ユーザー'],
+  ['security', '/account/security', 'セキュリティ'],
 ];
 
 export interface AccountLayoutProps {

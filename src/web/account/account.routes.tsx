@@ -8,6 +8,7 @@ import { AccountHomePage } from './account-home.view.tsx';
 import { inSalonAccount } from './account-scope.ts';
 import { locationsRoutes } from './locations.routes.tsx';
 import { profileRoutes } from './profile.routes.tsx';
+import { securityRoutes } from './security.routes.tsx';
 import { shopEntryUrl, shopsRoutes } from './shops.routes.tsx';
 import { usersRoutes } from './users.routes.tsx';
 
@@ -37,4 +38,5 @@ export function accountRoutes(app: FastifyInstance, platform: Platform) {
   shopsRoutes(app, platform);
   usersRoutes(app, platform);
   locationsRoutes(app, platform);
+  securityRoutes(app, platform);
 }

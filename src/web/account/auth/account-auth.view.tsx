@@ -126,14 +126,14 @@ export function SignInPage(props: SignInProps) {
 export function SalonTotpPage(props: AuthPageBase & { pendingToken: string; shop?: string; next?: string; error?: string }) {
   return (
     <AuthLayout title="確認コードの入力" stylesheetUrl={props.stylesheetUrl}>
-      <p>認証アプリに表示されている6桁の確認コードを入力してください。</p>
+      <p>認証アプリに表示されている6桁の確認コードを入力してください。端末をお持ちでない場合は、リカバリーコードも使えます（各コード1回限り）。</p>
       {props.error && <Alert kind="error">{props.error}</Alert>}
       <form method="post" action="/account/sign-in/totp" class="auth-form" novalidate>
         <CsrfField token={props.csrf} />
         <input type="hidden" name="pending" value={props.pendingToken} />
         <Hidden name="shop" value={props.shop} />
         <Hidden name="next" value={props.next} />
-        <Field name="code" label="確認コード（6桁）" inputmode="numeric" autocomplete="one-time-code" required maxLength={8} />
+        <Field name="code" label="確認コード（6桁）またはリカバリーコード" autocomplete="one-time-code" required maxLength={20} />
         <button type="submit" class="button auth-form__submit">
           確認する
         </button>

@@ -147,7 +147,7 @@ export function salonSignInRoutes(app: FastifyInstance, platform: Platform) {
     }
     if (result.outcome === 'failed') {
       return reply.page(
-        <SalonTotpPage stylesheetUrl={css()} csrf={request.csrfToken()} pendingToken={body.pending} shop={shop?.slug} next={body.next} error="確認コードが正しくありません。" />,
+        <SalonTotpPage stylesheetUrl={css()} csrf={request.csrfToken()} pendingToken={body.pending} shop={shop?.slug} next={body.next} error="確認コードが正しくないか、リカバリーコードが使用済みです。" />,
         { page: 'account-sign-in-totp', status: 401, formActionOrigins: formActions(platform, shop) },
       );
     }
