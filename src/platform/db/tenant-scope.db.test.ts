@@ -86,6 +86,17 @@ describe('row-level security through withTenant', () => {
     expect(result.rows.map((r) => r.tenant_id)).toEqual([shopB]);
   });
 
+  it('reads a preload in the same round trip, filtered by the scope it just set', async () => {
+    const preload = `(SELECT json_agg(o.tenant_id) FROM outbox o) AS outbox_shops, t.display_name AS shop_name`;
+    const result = await withRequestScope(database, { slug: 'shop-b' }, null, async ({ tenant, preloaded }) => ({ tenant, preloaded }), preload);
+    expect(result.tenant?.display_name).toBe('B');
+    expect(result.preloaded).toMatchObject({ outbox_shops: [shopB], shop_name: 'B' });
+    const unknown = await withRequestScope(database, { slug: 'nope' }, null, async ({ tenant, preloaded }) => ({ tenant, preloaded }), preload);
+    expect(unknown.tenant).toBeNull();
+    expect((unknown.preloaded?.outbox_shops as unknown[] | null)?.every((id) => id === null) ?? true).toBe(true);
+    expect(await withRequestScope(database, { slug: 'shop-b' }, null, async ({ preloaded }) => preloaded)).toBeNull();
+  });
+
   it('sees nothing when the shop is unknown', async () => {
     const result = await withRequestScope(database, { slug: 'nope' }, null, async ({ tx, tenant }) => ({
       tenant,

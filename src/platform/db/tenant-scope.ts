@@ -98,6 +98,8 @@ export interface RequestScope {
   tx: Tx;
   tenant: Tenant | null;
   session: Session | null;
+  /** The setup row with the preload's columns (withRequestScope's `preload`), as the database returned it. */
+  preloaded: Record<string, unknown> | null;
 }
 
 const toDate = (v: unknown) => (v == null ? null : new Date(String(v)));
@@ -126,12 +128,18 @@ function sessionFromJson(j: Record<string, unknown> | null): Session | null {
  * A request's whole setup in one round trip: begin, switch role, find the shop, set it as the
  * transaction's tenant and look up the session. The handler's own queries then run in the same
  * transaction.
+ *
+ * `preload`: a constant select list (it may refer to the shop as `t` and the session as `s`, and
+ * must never carry request text) read in the same round trip once the scope is set, so row-level
+ * security filters it exactly as it filters the handler's queries: a statement that sets the
+ * scope, then one that reads.
  */
 export async function withRequestScope<T>(
   database: Database,
   tenantKey: TenantKey,
   sessionTokenHash: string | null,
   fn: (scope: RequestScope) => Promise<T>,
+  preload?: string,
 ): Promise<T> {
   const tenantJoin =
     tenantKey === null
@@ -143,19 +151,24 @@ export async function withRequestScope<T>(
     sessionTokenHash === null
       ? 'FALSE'
       : `s.token_hash = ${literal(sessionTokenHash, TOKEN_HASH, 'session token hash')} AND s.revoked_at IS NULL AND s.idle_expires_at > now() AND s.absolute_expires_at > now()`;
-  const setupSql = `${MULTI_STATEMENT}BEGIN;SELECT set_config('role', '${APP_ROLE}', true);
-SELECT to_jsonb(t) AS tenant, to_jsonb(s) AS session,
-  set_config('app.tenant_id', coalesce(t.id::text, ''), true) AS tenant_scope,
+  const from = `FROM (SELECT 1) AS one LEFT JOIN tenants t ON ${tenantJoin} LEFT JOIN sessions s ON ${sessionJoin}`;
+  const setScope = `set_config('app.tenant_id', coalesce(t.id::text, ''), true) AS tenant_scope,
   set_config('app.principal_id', coalesce(s.user_id::text, ''), true) AS principal_scope,
   set_config('app.account_id', coalesce(s.account_id::text, ''), true) AS account_scope,
-  set_config('app.audience', coalesce(s.audience, ''), true) AS audience_scope
-FROM (SELECT 1) AS one LEFT JOIN tenants t ON ${tenantJoin} LEFT JOIN sessions s ON ${sessionJoin}`;
+  set_config('app.audience', coalesce(s.audience, ''), true) AS audience_scope`;
+  const setupSql = preload
+    ? `${MULTI_STATEMENT}BEGIN;SELECT set_config('role', '${APP_ROLE}', true);
+SELECT ${setScope} ${from};
+SELECT to_jsonb(t) AS tenant, to_jsonb(s) AS session, ${preload} ${from}`
+    : `${MULTI_STATEMENT}BEGIN;SELECT set_config('role', '${APP_ROLE}', true);
+SELECT to_jsonb(t) AS tenant, to_jsonb(s) AS session, ${setScope} ${from}`;
   return inScope(database, setupSql, (tx, rows) => {
     const row = rows[0] ?? {};
     return fn({
       tx,
       tenant: tenantFromJson(row.tenant as Record<string, unknown> | null),
       session: sessionFromJson(row.session as Record<string, unknown> | null),
+      preloaded: preload ? row : null,
     });
   });
 }

@@ -5,6 +5,7 @@ import { ForbiddenError } from '../../domains/shared/domain-error.ts';
 import type { Session } from '../db/schema.ts';
 import type { Tx } from '../db/tenant-scope.ts';
 import { mfaRequired, signInRequired, stepUpRequired } from './auth-errors.ts';
+import type { ShopMemberRows } from './shop-member-preload.ts';
 
 /**
  * Who is asking, checked on every route: the session found by the request's one-round-trip setup
@@ -43,6 +44,8 @@ interface GuardScope {
   session: Session | null;
   /** The shop the request is for, when there is one: a session bound to another shop is not valid here. */
   tenant?: { id: string } | null;
+  /** Shop requests read the salon user in their setup round trip (shop-member-preload.ts). */
+  member?: Pick<ShopMemberRows, 'salonUser'>;
 }
 
 export async function loadSalonPrincipal(scope: GuardScope): Promise<SalonPrincipal | null> {
@@ -51,11 +54,13 @@ export async function loadSalonPrincipal(scope: GuardScope): Promise<SalonPrinci
   // A session handed off to one shop's origin never counts on another shop (in production the
   // browser already keeps it there; on the shared development host this check does).
   if (s.bound_tenant_id && scope.tenant && s.bound_tenant_id !== scope.tenant.id) return null;
-  const user = await scope.tx
-    .selectFrom('salon_users')
-    .select(['id', 'account_id', 'role', 'email', 'display_name', 'status', 'is_synthetic'])
-    .where('id', '=', s.user_id)
-    .executeTakeFirst();
+  const user = scope.member
+    ? scope.member.salonUser
+    : await scope.tx
+        .selectFrom('salon_users')
+        .select(['id', 'account_id', 'role', 'email', 'display_name', 'status', 'is_synthetic'])
+        .where('id', '=', s.user_id)
+        .executeTakeFirst();
   if (!user || user.status !== 'active' || user.account_id !== s.account_id) return null;
   await touchSession(scope.tx, s);
   return {

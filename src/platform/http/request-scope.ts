@@ -4,6 +4,7 @@ import { NotFoundError } from '../../domains/shared/domain-error.ts';
 import type { Session, Tenant } from '../db/schema.ts';
 import { type TenantKey, type Tx, withRequestScope } from '../db/tenant-scope.ts';
 import type { Platform } from './platform.ts';
+import { SHOP_MEMBER_PRELOAD, type ShopMemberRows, shopMemberRowsOf } from './shop-member-preload.ts';
 
 /**
  * Handlers reach the database only through these: the request's shop (from the route prefix the
@@ -15,6 +16,8 @@ export interface ShopScope {
   tx: Tx;
   tenant: Tenant;
   session: Session | null;
+  /** The member gate's rows, read in the setup round trip (empty unless a salon is signed in). */
+  member: ShopMemberRows;
 }
 
 export interface PlatformScope {
@@ -40,11 +43,17 @@ export async function inShop<T>(platform: Platform, request: FastifyRequest, fn:
   // Malformed slugs and hosts are simply unknown shops.
   const valid = 'slug' in key ? /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(key.slug) : /^[a-z0-9.-]{1,253}$/.test(key.host);
   if (!valid) throw new NotFoundError();
-  return withRequestScope(platform.database, key, request.sessionTokenHash, async ({ tx, tenant, session }) => {
-    if (!tenant || tenant.status === 'closed') throw new NotFoundError('このショップは見つかりませんでした。');
-    request.tenantId = tenant.id;
-    return fn({ tx, tenant, session });
-  });
+  return withRequestScope(
+    platform.database,
+    key,
+    request.sessionTokenHash,
+    async ({ tx, tenant, session, preloaded }) => {
+      if (!tenant || tenant.status === 'closed') throw new NotFoundError('このショップは見つかりませんでした。');
+      request.tenantId = tenant.id;
+      return fn({ tx, tenant, session, member: shopMemberRowsOf(preloaded ?? {}) });
+    },
+    SHOP_MEMBER_PRELOAD,
+  );
 }
 
 export function inPlatformRequest<T>(platform: Platform, request: FastifyRequest, fn: (scope: PlatformScope) => Promise<T>): Promise<T> {

@@ -59,36 +59,13 @@ export async function requireApprovedMember(scope: ShopScope, request: FastifyRe
     const q = new URLSearchParams({ shop: slug, next: safeNextPath(pathOnShop(request), '/') });
     throw signInRequired(`${origin}/account/sign-in?${q}`);
   }
-  // Read in the shop's scope: the policy shows only this shop's membership row for the salon.
-  const membership = await scope.tx
-    .selectFrom('memberships')
-    .select([
-      'id',
-      'tenant_id',
-      'account_id',
-      'status',
-      'rank_id',
-      'customer_code',
-      'invoice_terms_enabled',
-      'credit_limit_yen',
-      'closing_day',
-      'payment_month_offset',
-      'payment_day',
-    ])
-    .where('tenant_id', '=', scope.tenant.id)
-    .where('account_id', '=', principal.accountId)
-    .executeTakeFirst();
+  // Read in the request's setup round trip, in the shop's scope: the policy shows only this
+  // shop's membership row for the salon (shop-member-preload.ts).
+  const { membership, rank, salonAccount: profile } = scope.member;
   if (membership?.status !== 'approved' || scope.tenant.status === 'closed') {
     throw new MembershipRequiredError(`${origin}/account/shops?shop=${encodeURIComponent(slug)}#shop-${encodeURIComponent(slug)}`, membership?.status ?? null);
   }
-  const rank = membership.rank_id
-    ? ((await scope.tx.selectFrom('shop_price_ranks').select(['id', 'code', 'name', 'rate']).where('id', '=', membership.rank_id).executeTakeFirst()) ?? null)
-    : null;
-  const profile = await scope.tx
-    .selectFrom('salon_accounts')
-    .select(['verification_status', 'verification_expires_at'])
-    .where('id', '=', principal.accountId)
-    .executeTakeFirstOrThrow();
+  if (!profile) throw new Error('salon account not visible in its own member scope');
   return {
     principal,
     membership,
