@@ -65,6 +65,8 @@ export interface ProductVariantsTable {
   stock_reserved: Generated<number>;
   sort_order: Generated<number>;
   status: Generated<'active' | 'archived'>;
+  /** 棚番 (0020): where the picker finds it; '' when not set. */
+  shelf_location: Generated<string>;
 }
 
 export interface StockAdjustmentsTable {

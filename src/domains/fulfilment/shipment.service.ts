@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
-import { type OrderActor, transitionOrder } from '../orders/order-state.ts';
+import { type OrderActor, setPaymentStatus, transitionOrder } from '../orders/order-state.ts';
 import { commitShippedStock } from '../orders/order-stock.ts';
 import type { Carrier, OrderStatus } from '../orders/orders.tables.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
@@ -164,9 +164,13 @@ export async function addTrackingNumbers(tx: Tx, input: { tenantId: string; ship
   return added;
 }
 
-/** 配達完了: every parcel of the order is marked delivered with the order. */
+/**
+ * 配達完了: every parcel of the order is marked delivered with the order. A COD order's money was
+ * collected by the driver at the door: it is recorded as a payment then, so a later return can be
+ * refunded against it.
+ */
 export async function markDelivered(tx: Tx, input: { tenantId: string; orderId: string; actor: OrderActor; deliveredAt?: Date }): Promise<void> {
-  await transitionOrder(tx, { tenantId: input.tenantId, orderId: input.orderId, to: 'delivered', actor: input.actor, note: '配達完了' });
+  const result = await transitionOrder(tx, { tenantId: input.tenantId, orderId: input.orderId, to: 'delivered', actor: input.actor, note: '配達完了' });
   await tx
     .updateTable('shipments')
     .set({ delivered_at: input.deliveredAt ?? new Date() })
@@ -174,4 +178,30 @@ export async function markDelivered(tx: Tx, input: { tenantId: string; orderId: 
     .where('order_id', '=', input.orderId)
     .where('delivered_at', 'is', null)
     .execute();
+  if (result.changed) await recordCodCollection(tx, input.tenantId, input.orderId, input.actor);
+}
+
+async function recordCodCollection(tx: Tx, tenantId: string, orderId: string, actor: OrderActor): Promise<void> {
+  const order = await tx
+    .selectFrom('orders')
+    .select(['id', 'account_id', 'placed_by', 'payment_method', 'payment_status', 'total_incl_tax', 'is_synthetic'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  if (order.payment_method !== 'cod' || order.payment_status !== 'unpaid') return;
+  await tx
+    .insertInto('payments')
+    .values({
+      tenant_id: tenantId,
+      order_id: order.id,
+      account_id: order.account_id,
+      user_id: order.placed_by,
+      method: 'cod',
+      status: 'succeeded',
+      amount_yen: order.total_incl_tax,
+      captured_yen: order.total_incl_tax,
+      is_synthetic: order.is_synthetic,
+    })
+    .execute();
+  await setPaymentStatus(tx, { tenantId, orderId, to: 'paid', actor, note: '代金引換: 配達時に代金を回収' });
 }

@@ -49,6 +49,8 @@ export interface ShopSettingsTable {
   cod_fee_bands: Json<{ upToYen: number; feeYen: number }[]>;
   payment_methods: Generated<PaymentMethod[]>;
   cancellation_terms: Generated<string>;
+  /** Printed in the notes of every invoice and statement (0020). */
+  invoice_note: Generated<string>;
   updated_at: DefaultedTimestamp;
 }
 
@@ -238,6 +240,42 @@ export interface StatementsTable {
   amount_due: number;
   document_id: string | null;
   created_at: DefaultedTimestamp;
+  sent_at: Timestamp | null;
+  sent_by: string | null;
+  sent_via: StatementSentVia | null;
+  paid_at: Timestamp | null;
+  paid_by: string | null;
+  paid_receipt_id: string | null;
+}
+
+export type StatementSentVia = 'mail' | 'post' | 'fax' | 'hand';
+
+export type RefundMethod = 'card' | 'bank_transfer' | 'cod' | 'statement_credit';
+export type RefundStatus = 'pending' | 'completed' | 'failed';
+
+/** db/migrations/0020: what an approved return or a paid order's cancellation gives back. */
+export interface RefundsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  order_id: string;
+  account_id: string;
+  kind: 'return' | 'cancellation';
+  return_id: string | null;
+  method: RefundMethod;
+  status: RefundStatus;
+  amount_yen: number;
+  reason: Generated<string>;
+  payee_bank: Json<BankAccountSetting | Record<string, never>>;
+  provider_refund_id: string | null;
+  attempts: Generated<number>;
+  last_error: Generated<string>;
+  paid_on: BusinessDate | null;
+  note: Generated<string>;
+  created_by: string | null;
+  created_at: DefaultedTimestamp;
+  completed_by: string | null;
+  completed_at: Timestamp | null;
+  updated_at: DefaultedTimestamp;
 }
 
 export interface OrderNumberCountersTable {
@@ -259,5 +297,6 @@ export interface OrdersTables {
   documents: DocumentsTable;
   receipts: ReceiptsTable;
   statements: StatementsTable;
+  refunds: RefundsTable;
   order_number_counters: OrderNumberCountersTable;
 }

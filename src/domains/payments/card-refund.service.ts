@@ -21,16 +21,24 @@ export interface RefundRequest {
   actor: StaffActor;
   /** Distinguishes two deliberate refunds of the same amount; a resubmitted form reuses it. */
   requestKey: string;
+  /**
+   * A repeat of an earlier attempt with the same requestKey whose outcome is unknown (crash,
+   * timeout): the provider replays its answer for the key, so the local "refundable" check is
+   * skipped (it may already count this very refund) and a fully refunded payment is accepted.
+   */
+  replay?: boolean;
+  /** Runs in the transaction that records the provider's answer (e.g. to settle a return's refund row). */
+  onApplied?: (tx: Tx, result: { refundId: string; refundedTotalYen: number }) => Promise<void>;
 }
 
-async function refundablePayment(tx: Tx, tenantId: string, orderId: string) {
+async function refundablePayment(tx: Tx, tenantId: string, orderId: string, replay: boolean) {
   return tx
     .selectFrom('payments')
     .select(['id', 'tenant_id', 'order_id', 'account_id', 'user_id', 'provider_session_id', 'provider_payment_id', 'status', 'amount_yen', 'captured_yen', 'refunded_yen'])
     .where('tenant_id', '=', tenantId)
     .where('order_id', '=', orderId)
     .where('method', '=', 'card')
-    .where('status', 'in', ['succeeded', 'partially_refunded'])
+    .where('status', 'in', replay ? ['succeeded', 'partially_refunded', 'refunded'] : ['succeeded', 'partially_refunded'])
     .orderBy('started_at', 'desc')
     .executeTakeFirst();
 }
@@ -40,17 +48,18 @@ export async function refundCardPayment(deps: PaymentDeps, request: RefundReques
   const reason = request.reason.trim();
   if (!reason || reason.length > 500) throw new ValidationError({ reason: '返金の理由を入力してください（500文字以内）。' });
   const found = await withTenant(deps.database, request.tenantId, async (tx) => ({
-    payment: await refundablePayment(tx, request.tenantId, request.orderId),
+    payment: await refundablePayment(tx, request.tenantId, request.orderId, request.replay === true),
     account: await loadProviderAccount(tx, request.tenantId),
   }));
   if (!found.payment?.provider_payment_id || !found.account) throw new ConflictError('返金できるカード決済がありません。');
   const remaining = found.payment.captured_yen - found.payment.refunded_yen;
-  if (request.amountYen > remaining) {
+  if (!request.replay && request.amountYen > remaining) {
     throw new ValidationError({ amountYen: `返金額が返金可能額（${remaining.toLocaleString('ja-JP')}円）を超えています。` });
   }
   const provider = providerOf(deps, found.account);
+  let refundId: string;
   try {
-    await provider.refund(found.payment.provider_payment_id, request.amountYen, `oroshi-refund-${found.payment.id}-${request.requestKey}`.slice(0, 255));
+    ({ refundId } = await provider.refund(found.payment.provider_payment_id, request.amountYen, `oroshi-refund-${found.payment.id}-${request.requestKey}`.slice(0, 255)));
   } catch (err) {
     if (err instanceof ProviderRejectedError) throw new ConflictError(`決済サービスが返金を受け付けませんでした: ${err.message}`);
     if (err instanceof ProviderUnavailableError) throw new ConflictError('決済サービスに接続できませんでした。しばらくしてからもう一度お試しください。');
@@ -68,6 +77,7 @@ export async function refundCardPayment(deps: PaymentDeps, request: RefundReques
       reason,
       detail: { amountYen: request.amountYen, refundedTotalYen: status.refundedYen },
     });
+    await request.onApplied?.(tx, { refundId, refundedTotalYen: status.refundedYen });
   });
   return { refundedYen: status.refundedYen, remainingYen: status.capturedYen - status.refundedYen };
 }

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import type { IsoDate } from '../calendar/calendar-date.ts';
 import { isIsoDate } from '../calendar/calendar-date.ts';
+import { invoiceLedgerSql } from '../checkout/credit.ts';
 import { auditOrderAction } from '../fulfilment/order-actor-audit.ts';
 import type { OrderActor } from '../orders/order-state.ts';
 import { NotFoundError, ValidationError } from '../shared/domain-error.ts';
 
 /**
- * 売掛金 per invoice-terms member: outstanding (every 掛け払い purchase not cancelled or
- * returned, less every receipt — the same ledger the credit check uses), the credit limit, and
+ * 売掛金 per invoice-terms member: outstanding (every 掛け払い purchase not cancelled, less
+ * return credits and receipts — the same ledger the credit check uses), the credit limit, and
  * what is overdue (the last statement past its due date, less receipts since it closed).
  */
 
@@ -31,8 +32,7 @@ export async function listReceivables(tx: Tx, tenantId: string, today: IsoDate):
     salon_name: string;
     customer_code: string;
     credit_limit_yen: number;
-    purchases: string;
-    receipts: string;
+    balance: string;
     st_end: string | null;
     st_due: string | null;
     st_amount: number | null;
@@ -41,9 +41,7 @@ export async function listReceivables(tx: Tx, tenantId: string, today: IsoDate):
     receipts_after_overdue: string;
   }>`
     SELECT m.account_id, a.company_name, a.salon_name, m.customer_code, m.credit_limit_yen,
-      (SELECT coalesce(sum(total_incl_tax), 0) FROM orders o WHERE o.tenant_id = m.tenant_id AND o.account_id = m.account_id AND o.payment_method = 'invoice'
-          AND o.status NOT IN ('cancelled', 'returned') AND o.payment_status NOT IN ('cancelled', 'refunded')) AS purchases,
-      (SELECT coalesce(sum(amount_yen), 0) FROM receipts r WHERE r.tenant_id = m.tenant_id AND r.account_id = m.account_id) AS receipts,
+      ${invoiceLedgerSql(sql.ref('m.tenant_id'), sql.ref('m.account_id'))} AS balance,
       last.period_end::text AS st_end, last.due_date::text AS st_due, last.amount_due AS st_amount,
       od.period_end::text AS overdue_end, od.amount_due AS overdue_amount,
       (SELECT coalesce(sum(amount_yen), 0) FROM receipts r WHERE r.tenant_id = m.tenant_id AND r.account_id = m.account_id AND od.period_end IS NOT NULL AND r.received_on > od.period_end) AS receipts_after_overdue
@@ -59,7 +57,7 @@ export async function listReceivables(tx: Tx, tenantId: string, today: IsoDate):
     salonName: r.salon_name,
     customerCode: r.customer_code,
     creditLimitYen: r.credit_limit_yen,
-    outstandingYen: Math.max(0, Number(r.purchases) - Number(r.receipts)),
+    outstandingYen: Math.max(0, Number(r.balance)),
     overdueYen: r.overdue_amount === null ? 0 : Math.max(0, Number(r.overdue_amount) - Number(r.receipts_after_overdue)),
     lastStatement: r.st_end ? { periodEnd: r.st_end, dueDate: r.st_due!, amountDue: Number(r.st_amount) } : null,
   }));

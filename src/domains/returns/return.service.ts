@@ -5,6 +5,7 @@ import { auditOrderAction } from '../fulfilment/order-actor-audit.ts';
 import { shipmentProgress } from '../fulfilment/shipment.service.ts';
 import { type OrderActor, transitionOrder } from '../orders/order-state.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
+import { openCancellationRefund, openReturnRefund, type Refund } from './refund.service.ts';
 import { reasonSchema } from './return-request.schema.ts';
 
 /**
@@ -104,7 +105,15 @@ export interface DecideInput {
   actor: OrderActor;
 }
 
-export async function decideReturn(tx: Tx, input: DecideInput): Promise<{ kind: 'cancellation' | 'return'; orderId: string; approved: boolean }> {
+export interface DecisionResult {
+  kind: 'cancellation' | 'return';
+  orderId: string;
+  approved: boolean;
+  /** What the approval gives back (a card refund still has to be sent to the provider). */
+  refund: Refund | null;
+}
+
+export async function decideReturn(tx: Tx, input: DecideInput): Promise<DecisionResult> {
   if (!/^[0-9a-f-]{36}$/i.test(input.returnId)) throw new NotFoundError('申請が見つかりません。');
   const { rows } = await sql<{ id: string; order_id: string; kind: 'cancellation' | 'return'; status: string; lines: unknown; reason: string }>`
     SELECT id, order_id, kind, status, lines, reason FROM returns WHERE tenant_id = ${input.tenantId}::uuid AND id = ${input.returnId}::uuid FOR UPDATE`.execute(tx);
@@ -140,12 +149,30 @@ export async function decideReturn(tx: Tx, input: DecideInput): Promise<{ kind: 
     .where('id', '=', request.id)
     .execute();
   await auditOrderAction(tx, input.actor, input.approve ? 'order.request_approved' : 'order.request_refused', order.order_number, { returnId: request.id, kind: request.kind, lines, restock: input.restock ?? false }, note);
+  // The refund is opened with the decision, so an approval can never be left without one.
+  let refund: Refund | null = null;
+  if (input.approve && request.kind === 'return') refund = await openReturnRefund(tx, { tenantId: input.tenantId, returnId: request.id, actor: input.actor });
+  if (input.approve && request.kind === 'cancellation') refund = await openCancellationRefund(tx, { tenantId: input.tenantId, orderId: request.order_id, returnId: request.id, actor: input.actor });
   // An approved cancellation is announced by the state machine's cancellation mail.
-  if (!(request.kind === 'cancellation' && input.approve)) await queueDecisionMail(tx, input.tenantId, request.id);
-  return { kind: request.kind, orderId: request.order_id, approved: input.approve };
+  if (!(request.kind === 'cancellation' && input.approve)) await queueDecisionMail(tx, input.tenantId, request.id, refund);
+  return { kind: request.kind, orderId: request.order_id, approved: input.approve, refund };
 }
 
-async function queueDecisionMail(tx: Tx, tenantId: string, returnId: string): Promise<void> {
+function refundSentence(refund: Refund | null): string {
+  if (!refund) return '';
+  const amount = `${refund.amount_yen.toLocaleString('ja-JP')}円`;
+  switch (refund.method) {
+    case 'card':
+      return `返品分 ${amount}（税込）はご利用のカードへ返金いたします。カード会社によりご利用明細への反映に時間がかかる場合があります。`;
+    case 'bank_transfer':
+    case 'cod':
+      return `返品分 ${amount}（税込）は銀行振込で返金いたします。返金先の口座をショップよりお伺いします。`;
+    case 'statement_credit':
+      return `返品分 ${amount}（税込）は次回の締め請求書で差し引きます（掛け払い）。`;
+  }
+}
+
+async function queueDecisionMail(tx: Tx, tenantId: string, returnId: string, refund: Refund | null): Promise<void> {
   const r = await tx.selectFrom('returns').selectAll().where('tenant_id', '=', tenantId).where('id', '=', returnId).executeTakeFirstOrThrow();
   const order = await tx.selectFrom('orders').select(['order_number', 'is_synthetic']).where('tenant_id', '=', tenantId).where('id', '=', r.order_id).executeTakeFirstOrThrow();
   const user = await tx.selectFrom('salon_users').select(['email', 'display_name', 'is_synthetic']).where('id', '=', r.requested_by).executeTakeFirst();
@@ -159,6 +186,7 @@ async function queueDecisionMail(tx: Tx, tenantId: string, returnId: string): Pr
     `ご注文（注文番号 ${order.order_number}）の${what}のお申し出について、${approved ? '承認いたしました' : '誠に恐れ入りますがお受けできませんでした'}。`,
     r.decision_note ? `ショップより: ${r.decision_note}` : '',
     approved && r.kind === 'return' ? '返品の送付方法はショップよりご連絡いたします。返還インボイスは注文履歴からダウンロードいただけます。' : '',
+    approved ? refundSentence(refund) : '',
     '',
     shop.company_name,
   ];
