@@ -1,5 +1,6 @@
 import { startBackgroundWork } from './background/jobs.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { recordProtectedPageViews } from './domains/page-views/page-view.hook.ts';
 import { seedDemoProviderAccounts, startDemoPsp } from './domains/payments/demo-psp.ts';
 import { guardServerEgress } from './domains/security/egress-events.ts';
 import { createPlatform, prepareDatabase } from './platform/boot.ts';
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
       })
     : null;
   if (psp) await seedDemoProviderAccounts(database, { sandboxOrigin: psp.origin, secrets: platform.secrets, platformOrigin: config.baseOrigin });
+  // Every protected page this process sends is recorded for incident scope (buffered, 1 s flush).
+  const pageViews = recordProtectedPageViews(platform);
   const app = await buildApp(platform, ROUTES);
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
@@ -77,6 +80,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     await app.close();
+    // The last second of page views, before the database closes.
+    await pageViews.stop();
     await verifier.stop();
     egress.stop();
     await background.stop();

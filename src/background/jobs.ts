@@ -3,6 +3,7 @@ import { runAuditAnchoring, startAuditAnchoring } from '../domains/audit/audit-a
 import { anchorDirFromConfig } from '../domains/audit/audit-anchor.ts';
 import { loadAuditSigningKey } from '../domains/audit/audit-anchor-key.ts';
 import { registerBankTransferExpiryJob } from '../domains/orders/bank-transfer.ts';
+import { registerPageViewPartitionJob } from '../domains/page-views/page-view-partitions.job.ts';
 import { startPaymentJobs } from '../domains/payments/payment-reconcile.job.ts';
 import { registerMonthlyStatementJob } from '../domains/receivables/statement.job.ts';
 import { configureSecurity, startSecurityJobs } from '../domains/security/security.jobs.ts';
@@ -45,6 +46,7 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   await startPaymentJobs(queue, { database, box: new SecretBox(platform.secrets), log });
   await registerVerificationReminderJob(queue, database, log, `${config.baseOrigin}/account/profile`);
   await registerRetentionPurgeJob(queue, database, log);
+  await registerPageViewPartitionJob(queue, database, log);
   await startBrowserMonitor(queue, { database, log, config });
   return { queue, stop: () => queue.stop() };
 }
