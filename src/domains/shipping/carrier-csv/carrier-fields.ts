@@ -3,6 +3,7 @@
 // Each helper returns either a value or a Japanese message saying why the value cannot be
 // carried; truncation is only offered where a shortened value is still safe to print.
 
+import type { CarrierCsvIssue } from './carrier-shipment.ts';
 import { cp932ByteLength, substituteForCp932, truncateToCp932Bytes, unrepresentableInCp932 } from './cp932.ts';
 
 export type FieldResult = { ok: true; value: string; truncated: boolean } | { ok: false; message: string };
@@ -132,4 +133,43 @@ export function toFullWidth(value: string): string {
 /** One CSV line: fields quoted only when they contain a comma or a quote. */
 export function csvLine(fields: readonly string[]): string {
   return fields.map((field) => (/[",]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field)).join(',');
+}
+
+/**
+ * One CSV row being filled, column by column, in a carrier's column order: fitted values are
+ * kept, a value that cannot be carried is reported against its column (and the row is left out),
+ * a truncation is reported as a warning.
+ */
+export class CarrierRow<Column extends string> {
+  private readonly values = new Map<Column, string>();
+  private failed = false;
+
+  constructor(
+    private readonly row: number,
+    private readonly errors: CarrierCsvIssue[],
+    private readonly warnings: CarrierCsvIssue[],
+  ) {}
+
+  put(column: Column, result: FieldResult): void {
+    if (!result.ok) {
+      this.fail(column, result.message);
+      return;
+    }
+    if (result.truncated) this.warnings.push({ row: this.row, field: column, message: `${column}を${result.value.length}文字に切り詰めました。` });
+    this.values.set(column, result.value);
+  }
+
+  fail(column: Column, message: string): void {
+    this.errors.push({ row: this.row, field: column, message });
+    this.failed = true;
+  }
+
+  set(column: Column, value: string): void {
+    this.values.set(column, value);
+  }
+
+  /** The row in `columns` order, or null when any column failed. */
+  fields(columns: readonly Column[]): string[] | null {
+    return this.failed ? null : columns.map((column) => this.values.get(column) ?? '');
+  }
 }

@@ -8,7 +8,7 @@
 // 008 eコレクト（現金決済）with 決済種別 2 (現金のみ) for cash on delivery.
 
 import { deliverySlotByCode } from '../../calendar/delivery-slots.ts';
-import { csvLine, type FieldResult, fitAscii, fitDate, fitPhone, fitPostalCode, fitText, packAddress, toFullWidth } from './carrier-fields.ts';
+import { CarrierRow, csvLine, fitAscii, fitDate, fitPhone, fitPostalCode, fitText, packAddress, toFullWidth } from './carrier-fields.ts';
 import type { CarrierCsvIssue, CarrierCsvOptions, CarrierCsvResult, CarrierShipment } from './carrier-shipment.ts';
 import { encodeCp932 } from './cp932.ts';
 
@@ -67,22 +67,10 @@ const BYTES = { phone: 14, line: 32, orderNumber: 16, customerCode: 12, itemName
 const SEAL = { deliveryDate: '005', timeSlot: '019', cashOnDelivery: '008' } as const;
 
 function sagawaRow(shipment: CarrierShipment, row: number, errors: CarrierCsvIssue[], warnings: CarrierCsvIssue[]): string[] | null {
-  const values = new Map<SagawaColumn, string>();
-  let failed = false;
-  const put = (column: SagawaColumn, result: FieldResult) => {
-    if (!result.ok) {
-      errors.push({ row, field: column, message: result.message });
-      failed = true;
-      return;
-    }
-    if (result.truncated) warnings.push({ row, field: column, message: `${column}を${result.value.length}文字に切り詰めました。` });
-    values.set(column, result.value);
-  };
-  const fail = (column: SagawaColumn, message: string) => {
-    errors.push({ row, field: column, message });
-    failed = true;
-  };
-  const set = (column: SagawaColumn, value: string) => values.set(column, value);
+  const fitted = new CarrierRow<SagawaColumn>(row, errors, warnings);
+  const put = fitted.put.bind(fitted);
+  const fail = fitted.fail.bind(fitted);
+  const set = fitted.set.bind(fitted);
   const wide = (value: string | undefined) => toFullWidth(value ?? '');
 
   const { consignee, shipper } = shipment;
@@ -157,8 +145,7 @@ function sagawaRow(shipment: CarrierShipment, row: number, errors: CarrierCsvIss
   set('営業店止め', '0');
   set('元着区分', '1');
 
-  if (failed) return null;
-  return SAGAWA_EHIDEN_COLUMNS.map((column) => values.get(column) ?? '');
+  return fitted.fields(SAGAWA_EHIDEN_COLUMNS);
 }
 
 export function toSagawaEhidenCsv(shipments: readonly CarrierShipment[], opts: CarrierCsvOptions = {}): CarrierCsvResult {

@@ -4,7 +4,7 @@
 // onto the standard layout by position.
 
 import { deliverySlotByCode } from '../../calendar/delivery-slots.ts';
-import { csvLine, type FieldResult, fitAscii, fitDate, fitPhone, fitPostalCode, fitText, packAddress } from './carrier-fields.ts';
+import { CarrierRow, csvLine, fitAscii, fitDate, fitPhone, fitPostalCode, fitText, packAddress } from './carrier-fields.ts';
 import type { CarrierCsvIssue, CarrierCsvOptions, CarrierCsvResult, CarrierShipment } from './carrier-shipment.ts';
 import { encodeCp932 } from './cp932.ts';
 
@@ -129,22 +129,10 @@ const BYTES = {
 } as const;
 
 function yamatoRow(shipment: CarrierShipment, row: number, errors: CarrierCsvIssue[], warnings: CarrierCsvIssue[]): string[] | null {
-  const values = new Map<YamatoColumn, string>();
-  let failed = false;
-  const put = (column: YamatoColumn, result: FieldResult) => {
-    if (!result.ok) {
-      errors.push({ row, field: column, message: result.message });
-      failed = true;
-      return;
-    }
-    if (result.truncated) warnings.push({ row, field: column, message: `${column}を${result.value.length}文字に切り詰めました。` });
-    values.set(column, result.value);
-  };
-  const fail = (column: YamatoColumn, message: string) => {
-    errors.push({ row, field: column, message });
-    failed = true;
-  };
-  const set = (column: YamatoColumn, value: string) => values.set(column, value);
+  const fitted = new CarrierRow<YamatoColumn>(row, errors, warnings);
+  const put = fitted.put.bind(fitted);
+  const fail = fitted.fail.bind(fitted);
+  const set = fitted.set.bind(fitted);
 
   const { consignee, shipper } = shipment;
   put('お客様管理番号', fitAscii('お客様管理番号（注文番号）', shipment.orderNumber, BYTES.orderNumber));
@@ -209,8 +197,7 @@ function yamatoRow(shipment: CarrierShipment, row: number, errors: CarrierCsvIss
     put('運賃管理番号', fitAscii('運賃管理番号', contract.freightManagementNumber, BYTES.freightManagementNumber, /^[0-9]{2}$/));
   }
 
-  if (failed) return null;
-  return YAMATO_B2_COLUMNS.map((column) => values.get(column) ?? '');
+  return fitted.fields(YAMATO_B2_COLUMNS);
 }
 
 export function toYamatoB2Csv(shipments: readonly CarrierShipment[], opts: CarrierCsvOptions = {}): CarrierCsvResult {
