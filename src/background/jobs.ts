@@ -7,7 +7,8 @@ import { registerPageViewPartitionJob } from '../domains/page-views/page-view-pa
 import { startPaymentJobs } from '../domains/payments/payment-reconcile.job.ts';
 import { registerMonthlyStatementJob } from '../domains/receivables/statement.job.ts';
 import { configureSecurity, startSecurityJobs } from '../domains/security/security.jobs.ts';
-import { startBrowserMonitor } from '../monitor/browser-monitor.job.ts';
+import { setSettingsChangeWalkRequester } from '../domains/security/settings-change.events.ts';
+import { requestMonitorWalk, startBrowserMonitor } from '../monitor/browser-monitor.job.ts';
 import { registerRetentionPurgeJob } from '../platform/backup/retention-purge.job.ts';
 import { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Platform } from '../platform/http/platform.ts';
@@ -48,5 +49,7 @@ export async function startBackgroundWork(platform: Platform): Promise<Backgroun
   await registerRetentionPurgeJob(queue, database, log);
   await registerPageViewPartitionJob(queue, database, log);
   await startBrowserMonitor(queue, { database, log, config });
+  // A security-relevant setting change has the monitor walk that shop now (settings-change.events.ts).
+  setSettingsChangeWalkRequester((tenantId, reason) => requestMonitorWalk(queue, tenantId, reason));
   return { queue, stop: () => queue.stop() };
 }

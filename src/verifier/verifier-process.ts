@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { providerHostPolicy } from '../domains/payments/provider-hosts.ts';
 import type { Platform } from '../platform/http/platform.ts';
 import { type FilePassResult, VERIFIER_PASS_MESSAGE } from './verifier-pass.ts';
 import { newVerifierRecordState, recordVerifierPass } from './verifier-record.ts';
@@ -20,7 +21,7 @@ export interface VerifierProcess {
  */
 export function startVerifierProcess(platform: Pick<Platform, 'config' | 'database' | 'log'>, options: { env?: NodeJS.ProcessEnv } = {}): VerifierProcess {
   const { config, database, log } = platform;
-  const state = newVerifierRecordState(`${os.hostname()}:${process.pid}:ipc`, config.VERIFIER_INTERVAL_SECONDS);
+  const state = newVerifierRecordState(`${os.hostname()}:${process.pid}:ipc`, config.VERIFIER_INTERVAL_SECONDS, providerHostPolicy(config));
   let child: ChildProcess | null = null;
   let stopping = false;
   let recording = Promise.resolve();

@@ -1,3 +1,5 @@
+import { DEVELOPMENT_PROVIDER_HOSTS, type ProviderHostPolicy } from '../domains/payments/provider-hosts.ts';
+import { verifyPaymentSettings } from '../domains/security/payment-settings.verify.ts';
 import type { RaisedSecurityEvent, SecurityEventInput } from '../domains/security/security-events.service.ts';
 import { raiseSecurityEvent } from '../domains/security/security-events.service.ts';
 import { verifyStoredTexts } from '../domains/security/stored-text.verify.ts';
@@ -6,7 +8,7 @@ import type { Database } from '../platform/db/database.ts';
 import { differenceFingerprint, type FilePassResult, problemCount } from './verifier-pass.ts';
 
 /**
- * Turns one verifier pass into database state: the stored-text check, a critical event for any
+ * Turns one verifier pass into database state: the stored-text and payment-endpoint checks, a critical event for any
  * file difference (platform-wide: every shop's cards stop), a separate one when the verifier's own
  * files are among them, and the heartbeat. Evidence is attached the first time this process sees a
  * given difference; later passes only count occurrences (and re-engage the stop if it was lifted
@@ -20,10 +22,12 @@ export interface VerifierRecordState {
   cleanTexts: Set<string>;
   /** Fingerprints whose evidence this process already stored. */
   evidenced: Set<string>;
+  /** Which payment endpoints the stored settings may name (providerHostPolicy(config)). */
+  providerHosts: ProviderHostPolicy;
 }
 
-export function newVerifierRecordState(instance: string, intervalSeconds: number): VerifierRecordState {
-  return { instance, intervalSeconds, cleanTexts: new Set(), evidenced: new Set() };
+export function newVerifierRecordState(instance: string, intervalSeconds: number, providerHosts: ProviderHostPolicy = DEVELOPMENT_PROVIDER_HOSTS): VerifierRecordState {
+  return { instance, intervalSeconds, cleanTexts: new Set(), evidenced: new Set(), providerHosts };
 }
 
 export interface RecordedPass {
@@ -92,14 +96,15 @@ function fileEvents(pass: FilePassResult): SecurityEventInput[] {
 export async function recordVerifierPass(database: Database, pass: FilePassResult, state: VerifierRecordState): Promise<RecordedPass> {
   const started = performance.now();
   const texts = await verifyStoredTexts(database, state.cleanTexts);
-  const inputs = [...fileEvents(pass), ...texts.findings];
+  const settings = await verifyPaymentSettings(database, state.providerHosts);
+  const inputs = [...fileEvents(pass), ...texts.findings, ...settings.findings];
   const raised: RaisedSecurityEvent[] = [];
   for (const input of inputs) {
     const first = !state.evidenced.has(input.fingerprint);
     raised.push(await raiseSecurityEvent(database, first ? input : { ...input, evidence: [] }));
     state.evidenced.add(input.fingerprint);
   }
-  const problems = problemCount(pass) + texts.findings.length;
+  const problems = problemCount(pass) + texts.findings.length + settings.findings.length;
   await writeVerifierHeartbeat(database, {
     instance: state.instance,
     intervalSeconds: state.intervalSeconds,

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { providerHostPolicy } from '../domains/payments/provider-hosts.ts';
 import { configureSecurityEvents } from '../domains/security/security-events.service.ts';
 import { manifestPathOf } from '../platform/build-manifest/build-integrity.ts';
 import { PROJECT_ROOT } from '../platform/build-manifest/build-manifest.ts';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     database = await openDatabaseFromConfig({ ...config, DATABASE_POOL_SIZE: 2 });
     const { engageCardKillSwitch } = await import('../domains/payments/card-kill-switch.service.ts');
     configureSecurityEvents({ engageCardKillSwitch, webhookUrl: config.SECURITY_WEBHOOK_URL ?? null });
-    const state = newVerifierRecordState(`${os.hostname()}:${process.pid}`, config.VERIFIER_INTERVAL_SECONDS);
+    const state = newVerifierRecordState(`${os.hostname()}:${process.pid}`, config.VERIFIER_INTERVAL_SECONDS, providerHostPolicy(config));
     const db = database;
     report = async (pass) => {
       const recorded = await recordVerifierPass(db, pass, state);

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditActorType, AuditResult, AuditRow } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
+import { isSecuritySettingAction, queueSettingsChange } from '../security/settings-change.events.ts';
 
 /**
  * Append-only, hash-chained audit log: one chain per shop and one for the platform
@@ -142,6 +143,8 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<AuditRow> 
     .set({ seq: fields.seq, hash })
     .where(sql<boolean>`tenant_id IS NOT DISTINCT FROM ${head.tenant_id}::uuid`)
     .execute();
+  // A security-relevant setting change becomes a security event, committed with the change itself.
+  if (isSecuritySettingAction(row.action)) await queueSettingsChange(tx, row);
   return row;
 }
 

@@ -48,6 +48,10 @@ export interface EgressGuard {
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|0:0:0:0:0:0:0:1|::ffff:127(?:\.\d{1,3}){3})$/i;
 
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(normalizeHost(host));
+}
+
 export function normalizeHost(host: string): string {
   return host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
 }
