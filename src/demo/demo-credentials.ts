@@ -62,8 +62,10 @@ export interface DemoSalonLogin {
   role: string;
   salonName: string;
   synthetic: boolean;
+  /** Two-step sign-in on: a code from `npm run demo:totp -- <email>` follows the password. */
+  totp: boolean;
 }
 
 export const DEMO_SALON_LOGINS: DemoSalonLogin[] = DEMO_SALONS.flatMap((salon) =>
-  salon.users.map((u) => ({ email: u.email, displayName: u.name, role: u.role, salonName: salon.salonName, synthetic: salon.synthetic ?? false })),
+  salon.users.map((u) => ({ email: u.email, displayName: u.name, role: u.role, salonName: salon.salonName, synthetic: salon.synthetic ?? false, totp: u.totp ?? false })),
 );

@@ -25,6 +25,8 @@ export interface DemoSalonUser {
   email: string;
   name: string;
   role: SalonUserRole;
+  /** Has turned on the optional two-step sign-in (the demo TOTP secret; `npm run demo:totp -- <email>`). */
+  totp?: boolean;
 }
 
 export interface DemoLocation {
@@ -147,7 +149,7 @@ export const DEMO_SALONS: DemoSalon[] = [
     registrationBase: '218055500163',
     verification: 'verified',
     users: [
-      { email: 'owner@sakae-mode.example', name: '伊藤 直樹', role: 'owner' },
+      { email: 'owner@sakae-mode.example', name: '伊藤 直樹', role: 'owner', totp: true },
       { email: 'buyer@sakae-mode.example', name: '加藤 真由美', role: 'buyer' },
     ],
     extraLocations: [
@@ -404,4 +406,24 @@ export const DEMO_SALONS: DemoSalon[] = [
       'kaoru-haircare': approved('general'),
     },
   },
+];
+
+/**
+ * A shop's invitations to existing customers (as a customer CSV import makes them), still open:
+ * one to a demo salon user who can accept it (signed in with that address), one to an address
+ * with no account yet. Each has its emailed link in the outbox (operator console, 送信メール).
+ */
+export interface DemoCustomerInvitation {
+  shop: DemoShopSlug;
+  company: string;
+  contact: string;
+  email: string;
+  customerCode: string;
+  rank: 'general' | 'silver' | 'gold' | 'agent';
+  creditLimitYen?: number;
+}
+
+export const DEMO_CUSTOMER_INVITATIONS: DemoCustomerInvitation[] = [
+  { shop: 'kaoru-haircare', company: '有限会社はなみずき美容室', contact: '西村 和子', email: 'owner@hanamizuki-hair.example', customerCode: 'KAO-2001', rank: 'silver', creditLimitYen: 200_000 },
+  { shop: 'kaoru-haircare', company: 'ヘアサロン椿', contact: '椿 美和', email: 'miwa@tsubaki-hair.example', customerCode: 'KAO-2002', rank: 'general' },
 ];

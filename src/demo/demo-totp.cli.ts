@@ -9,8 +9,8 @@ import { DEFAULT_TOTP_EMAIL } from './demo-credentials.ts';
 import { currentStaffTotp } from './demo-totp.ts';
 
 /**
- * `npm run demo:totp -- [email]`: prints a demo staff member's current TOTP code (default: the
- * first shop's admin) and how many seconds it stays valid.
+ * `npm run demo:totp -- [email]`: prints a demo staff member's (or a two-step salon user's)
+ * current TOTP code (default: the first shop's admin) and how many seconds it stays valid.
  *
  * The embedded database is single-process: opening DATA_DIR/pgdata next to a running server
  * would corrupt it. So on PGlite this reads a throw-away copy of the data directory (the seeded

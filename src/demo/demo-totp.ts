@@ -16,16 +16,16 @@ export interface DemoTotpCode {
 }
 
 /**
- * A staff member's current TOTP code, from the sealed secret in the database opened with the
- * configured key — so it also proves the demo's secrets key still opens what the seed sealed.
+ * A demo user's current TOTP code — a staff member's, or a salon user's who turned the optional
+ * two-step sign-in on — from the sealed secret in the database opened with the configured key, so
+ * it also proves the demo's secrets key still opens what the seed sealed.
  */
 export async function currentStaffTotp(database: Database, secrets: SecretsKey, email: string, now = new Date()): Promise<DemoTotpCode> {
   // auth_find_login is the one lookup by email that works before anyone is signed in.
-  const found = await withPlatform(database, (tx) =>
-    sql<{ user_id: string }>`SELECT user_id FROM auth_find_login('staff', ${email})`.execute(tx),
-  );
-  const userId = found.rows[0]?.user_id;
-  if (!userId) throw new Error(`no staff member with the email ${email}`);
+  const find = (kind: 'staff' | 'salon') =>
+    withPlatform(database, (tx) => sql<{ user_id: string }>`SELECT user_id FROM auth_find_login(${kind}, ${email})`.execute(tx)).then((r) => r.rows[0]?.user_id);
+  const userId = (await find('staff')) ?? (await find('salon'));
+  if (!userId) throw new Error(`no staff member or salon user with the email ${email}`);
   const row = await withIdentity(database, { principalId: userId }, (tx) =>
     tx.selectFrom('mfa_totp').select(['user_id', 'secret_encrypted', 'confirmed_at']).where('user_id', '=', userId).executeTakeFirst(),
   );

@@ -15,7 +15,7 @@ import type { Database } from '../platform/db/database.ts';
 import { withIdentity, withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
 import { DEMO_SHOPS } from './catalog/demo-shops.ts';
 import { DEFAULT_TOTP_EMAIL, DEMO_PASSWORD, DEMO_SALON_LOGINS, DEMO_STAFF, DEMO_TOTP_SECRET } from './demo-credentials.ts';
-import { DEMO_SALONS } from './demo-salons.ts';
+import { DEMO_CUSTOMER_INVITATIONS, DEMO_SALONS } from './demo-salons.ts';
 import { currentStaffTotp } from './demo-totp.ts';
 import { type SeedAccountsResult, seedDemoAccounts } from './seed-accounts.ts';
 import { seedDemoPlatform } from './seed-platform.ts';
@@ -26,7 +26,22 @@ let tenantBySlug: Map<string, string>;
 const secrets = SecretsKey.fromHex(randomBytes(32).toString('hex'));
 const now = new Date();
 
-const TABLES = ['staff_users', 'user_credentials', 'mfa_totp', 'mfa_recovery_codes', 'salon_accounts', 'salon_users', 'salon_locations', 'memberships', 'shop_price_ranks', 'audit_log'];
+const TABLES = [
+  'staff_users',
+  'user_credentials',
+  'mfa_totp',
+  'mfa_recovery_codes',
+  'salon_accounts',
+  'salon_users',
+  'salon_locations',
+  'memberships',
+  'shop_price_ranks',
+  'customer_invitations',
+  'auth_tokens',
+  'outbox',
+  'audit_log',
+];
+const TOTP_SALON_LOGINS = DEMO_SALON_LOGINS.filter((l) => l.totp);
 
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -130,6 +145,33 @@ describe('seedDemoAccounts', () => {
     await expect(currentStaffTotp(database, secrets, 'nobody@example.example')).rejects.toThrow(/no staff member/);
   });
 
+  it('has a salon user with the optional two-step sign-in on, whose code demo:totp prints too', async () => {
+    expect(TOTP_SALON_LOGINS.map((l) => l.email)).toEqual(['owner@sakae-mode.example']);
+    const r = await withPlatform(database, (tx) => sql<{ user_id: string }>`SELECT user_id FROM auth_find_login('salon', ${'owner@sakae-mode.example'})`.execute(tx));
+    const id = r.rows[0]!.user_id;
+    const state = await withIdentity(database, { principalId: id }, async (tx) => ({ totp: await hasConfirmedTotp(tx, id), recovery: await remainingRecoveryCodes(tx, id) }));
+    expect(state).toEqual({ totp: true, recovery: 10 });
+    const at = new Date('2025-06-01T03:00:10Z');
+    expect((await currentStaffTotp(database, secrets, 'owner@sakae-mode.example', at)).code).toBe(generateSync({ secret: DEMO_TOTP_SECRET, epoch: Math.floor(at.getTime() / 1000) }));
+    await expect(currentStaffTotp(database, secrets, 'buyer@sakae-mode.example')).rejects.toThrow(/no confirmed TOTP/);
+  });
+
+  it("has a shop's open customer invitations, each mailed with its link, addressed to the invited email", async () => {
+    expect(first.customerInvitations).toBe(DEMO_CUSTOMER_INVITATIONS.length);
+    const kaoru = tenantBySlug.get('kaoru-haircare')!;
+    const open = await withTenant(database, kaoru, (tx) => tx.selectFrom('customer_invitations').select(['email', 'status']).orderBy('email').execute());
+    expect(open).toEqual(DEMO_CUSTOMER_INVITATIONS.map((i) => ({ email: i.email, status: 'pending' })).sort((a, b) => a.email.localeCompare(b.email)));
+    const mails = await withTenant(database, kaoru, (tx) => tx.selectFrom('outbox').select('payload').where('kind', '=', 'mail.send').execute());
+    for (const inv of DEMO_CUSTOMER_INVITATIONS) {
+      const mail = mails.map((m) => m.payload as { to: string; text: string }).find((m) => m.to === inv.email);
+      expect(mail?.text, inv.email).toMatch(/http:\/\/localhost:3000\/account\/invitations\/[A-Za-z0-9_-]{43}/);
+      expect(mail?.text).toContain(`このメールアドレス（${inv.email}）`);
+    }
+    // The invited demo salon is not yet a member of that shop: accepting is the demo's next step.
+    const hanamizuki = DEMO_SALONS.find((s) => s.key === 'hanamizuki')!;
+    expect(hanamizuki.memberships['kaoru-haircare']).toBeUndefined();
+  });
+
   it('writes salon profiles with consistent real postal addresses, 555 phones, .example mail and valid T-numbers', async () => {
     const accounts = await withIdentity(database, { audience: 'operator' }, (tx) => tx.selectFrom('salon_accounts').selectAll().execute());
     expect(accounts).toHaveLength(DEMO_SALONS.length);
@@ -178,7 +220,7 @@ describe('seedDemoAccounts', () => {
   it('survives a key rotation: after secrets:rotate every staff code comes from the new key', async () => {
     const newKey = SecretsKey.fromHex(randomBytes(32).toString('hex'));
     const report = await rotateSecrets(database, { from: secrets, to: newKey });
-    expect(report.columns).toContainEqual({ column: 'mfa_totp.secret_encrypted', rotated: DEMO_STAFF.length, alreadyCurrent: 0 });
+    expect(report.columns).toContainEqual({ column: 'mfa_totp.secret_encrypted', rotated: DEMO_STAFF.length + TOTP_SALON_LOGINS.length, alreadyCurrent: 0 });
     const at = new Date();
     const code = await currentStaffTotp(database, newKey, DEFAULT_TOTP_EMAIL, at);
     expect(code.code).toBe(generateSync({ secret: DEMO_TOTP_SECRET, epoch: Math.floor(at.getTime() / 1000) }));

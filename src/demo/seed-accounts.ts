@@ -1,22 +1,26 @@
 import { createHash } from 'node:crypto';
+import { issueCustomerInvitationToken } from '../domains/accounts/membership.service.ts';
 import { lookupPostalCode } from '../domains/address/postal-code.ts';
 import { appendAudit } from '../domains/audit/audit.service.ts';
 import { hashPassword } from '../domains/auth/password.hash.ts';
 import { regenerateRecoveryCodes } from '../domains/auth/recovery-codes.service.ts';
 import { setConfirmedTotpSecret } from '../domains/auth/totp.service.ts';
+import { customerInvitationMail } from '../domains/customers-import/customer-import.service.ts';
 import type { SecretsKey } from '../platform/config/secrets.ts';
 import { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Database } from '../platform/db/database.ts';
 import { type Tx, withIdentity, withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
+import { queueMail } from '../platform/mail/mail.ts';
 import { DEMO_SHOPS, type DemoShopSlug } from './catalog/demo-shops.ts';
 import { DEMO_OPERATOR_STAFF, DEMO_PASSWORD, DEMO_SHOP_STAFF, DEMO_TOTP_SECRET, type DemoStaffLogin } from './demo-credentials.ts';
-import { DEMO_SALONS, type DemoSalon, registrationNumberOf } from './demo-salons.ts';
+import { DEMO_CUSTOMER_INVITATIONS, DEMO_SALONS, type DemoSalon, registrationNumberOf } from './demo-salons.ts';
 
 /**
  * First start, after seedDemoPlatform: the demo's people. Staff of every shop (admin, order
  * clerk, catalog editor) and of the operator (platform admin, security officer), each with a
  * password, TOTP enrolled and recovery codes; the demo salons with their users, locations,
- * verification states and per-shop memberships.
+ * verification states and per-shop memberships (one salon user with the optional TOTP on); a
+ * shop's open invitations to existing customers, their links mailed.
  *
  * Every row goes in through the scope that owns it, so RLS WITH CHECK holds as in the app: salon
  * rows as the salon (withIdentity accountId), shop rows as the shop (withTenant), operator staff
@@ -37,6 +41,7 @@ export interface SeedAccountsResult {
   salonAccounts: number;
   salonUsers: number;
   memberships: number;
+  customerInvitations: number;
   ms: number;
 }
 
@@ -104,7 +109,7 @@ function verificationColumns(salon: DemoSalon, now: Date, verifierId: string) {
   }
 }
 
-async function insertSalon(database: Database, salon: DemoSalon, passwordHash: string, now: Date, verifierId: string) {
+async function insertSalon(database: Database, salon: DemoSalon, passwordHash: string, now: Date, verifierId: string, box: SecretBox) {
   const accountId = accountIdOf(salon);
   const address = await postalAddress(salon.postalCode);
   const extra = await Promise.all((salon.extraLocations ?? []).map(async (l) => ({ ...l, address: await postalAddress(l.postalCode) })));
@@ -191,6 +196,51 @@ async function insertSalon(database: Database, salon: DemoSalon, passwordHash: s
       enrolCredentials(tx, salonUserId(user.email), 'salon', passwordHash),
     );
   }
+  for (const user of salon.users.filter((u) => u.totp)) {
+    await withIdentity(database, { accountId, principalId: salonUserId(user.email), audience: 'salon' }, async (tx) => {
+      await setConfirmedTotpSecret(tx, box, salonUserId(user.email), DEMO_TOTP_SECRET);
+      await regenerateRecoveryCodes(tx, salonUserId(user.email));
+    });
+  }
+}
+
+/** Open customer invitations, each with its link mailed (the import's own mail); an existing one is left alone. */
+async function insertCustomerInvitations(database: Database, tenantBySlug: Map<string, string>, baseOrigin: string, now: Date): Promise<number> {
+  let n = 0;
+  for (const inv of DEMO_CUSTOMER_INVITATIONS) {
+    const tenantId = tenantBySlug.get(inv.shop)!;
+    const shop = DEMO_SHOPS.find((s) => s.slug === inv.shop)!;
+    const admin = DEMO_SHOP_STAFF.find((s) => s.shopSlug === inv.shop && s.role === 'shop_admin')!;
+    n += await withTenant(database, tenantId, async (tx) => {
+      const rank = await tx.selectFrom('shop_price_ranks').select('id').where('code', '=', inv.rank).executeTakeFirstOrThrow();
+      const row = await tx
+        .insertInto('customer_invitations')
+        .values({
+          tenant_id: tenantId,
+          id: demoId('customer-invitation', `${inv.shop}:${inv.email}`),
+          company_name: inv.company,
+          contact_name: inv.contact,
+          email: inv.email,
+          customer_code: inv.customerCode,
+          rank_id: rank.id,
+          invoice_terms_enabled: inv.creditLimitYen !== undefined,
+          credit_limit_yen: inv.creditLimitYen ?? 0,
+          closing_day: shop.invoiceTerms.closingDay,
+          payment_month_offset: shop.invoiceTerms.paymentMonthOffset,
+          payment_day: shop.invoiceTerms.paymentDay,
+          invited_by: staffId(admin),
+          created_at: daysAgo(now, 3),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return 0;
+      const token = await issueCustomerInvitationToken(tx, { tenantId, invitationId: row.id });
+      await queueMail(tx, { tenantId, ...customerInvitationMail(shop.displayName, inv, `${baseOrigin}/account/invitations/${token}`) });
+      return 1;
+    });
+  }
+  return n;
 }
 
 async function insertMemberships(database: Database, shopSlug: DemoShopSlug, tenantId: string, now: Date): Promise<number> {
@@ -245,7 +295,7 @@ async function insertMemberships(database: Database, shopSlug: DemoShopSlug, ten
   });
 }
 
-export async function seedDemoAccounts(database: Database, options: { secrets: SecretsKey; now?: Date }): Promise<SeedAccountsResult> {
+export async function seedDemoAccounts(database: Database, options: { secrets: SecretsKey; now?: Date; baseOrigin?: string }): Promise<SeedAccountsResult> {
   const startedAt = performance.now();
   const now = options.now ?? new Date();
   const adminId = staffId(PLATFORM_ADMIN);
@@ -255,16 +305,17 @@ export async function seedDemoAccounts(database: Database, options: { secrets: S
   const tenants = await withPlatform(database, (tx) => tx.selectFrom('tenants').select(['id', 'slug']).execute());
   const tenantBySlug = new Map(tenants.map((t) => [t.slug, t.id]));
   const missing = DEMO_SHOPS.filter((s) => !tenantBySlug.has(s.slug));
-  const empty = { staff: 0, salonAccounts: 0, salonUsers: 0, memberships: 0 };
+  const empty = { staff: 0, salonAccounts: 0, salonUsers: 0, memberships: 0, customerInvitations: 0 };
   if (done || missing.length === DEMO_SHOPS.length) return { seeded: false, ...empty, ms: Math.round(performance.now() - startedAt) };
   if (missing.length) throw new Error(`demo shops missing: ${missing.map((s) => s.slug).join(', ')}`);
 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const box = new SecretBox(options.secrets);
   for (const member of DEMO_SHOP_STAFF) await insertStaffMember(database, member, tenantBySlug.get(member.shopSlug!)!, passwordHash, box, now);
-  for (const salon of DEMO_SALONS) await insertSalon(database, salon, passwordHash, now, adminId);
+  for (const salon of DEMO_SALONS) await insertSalon(database, salon, passwordHash, now, adminId, box);
   let memberships = 0;
   for (const shop of DEMO_SHOPS) memberships += await insertMemberships(database, shop.slug, tenantBySlug.get(shop.slug)!, now);
+  const customerInvitations = await insertCustomerInvitations(database, tenantBySlug, options.baseOrigin ?? 'http://localhost:3000', now);
   // The platform admin last: its row is the marker that the seed completed.
   const operatorStaff = [...DEMO_OPERATOR_STAFF.filter((s) => s !== PLATFORM_ADMIN), PLATFORM_ADMIN];
   for (const member of operatorStaff) await insertStaffMember(database, member, null, passwordHash, box, now);
@@ -274,6 +325,7 @@ export async function seedDemoAccounts(database: Database, options: { secrets: S
     salonAccounts: DEMO_SALONS.length,
     salonUsers: DEMO_SALONS.reduce((n, s) => n + s.users.length, 0),
     memberships,
+    customerInvitations,
   };
   await withPlatform(database, (tx) =>
     appendAudit(tx, { actorType: 'system', actorLabel: 'demo seed', action: 'demo.accounts_seeded', result: 'success', detail: { ...result } }),

@@ -11,11 +11,12 @@ import { seedDemoShopSettings } from './seed-shop-settings.ts';
  * catalogs. Each step is idempotent on its own, so a restart (or a crash half-way) never
  * duplicates anything and finishes what is missing.
  */
-export async function seedDemo(database: Database, secrets: SecretsKey, log: Logger): Promise<void> {
+export async function seedDemo(database: Database, secrets: SecretsKey, log: Logger, options: { baseOrigin?: string } = {}): Promise<void> {
   const startedAt = performance.now();
   const platform = await seedDemoPlatform(database);
   const settings = await seedDemoShopSettings(database);
-  const accounts = await seedDemoAccounts(database, { secrets });
+  // baseOrigin: where the mailed invitation links point.
+  const accounts = await seedDemoAccounts(database, { secrets, baseOrigin: options.baseOrigin });
   const catalog = await seedDemoCatalog(database);
   if (platform.seeded || settings.inserted || accounts.seeded || catalog.seededShops.length) {
     log.info({ ms: Math.round(performance.now() - startedAt), accounts, catalog }, 'demo platform seeded');

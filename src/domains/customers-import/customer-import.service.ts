@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
-import { queueMails } from '../../platform/mail/mail.ts';
+import { type MailContent, queueMails } from '../../platform/mail/mail.ts';
 import { hashAuthToken, TOKEN_TTL_SECONDS } from '../auth/auth-token.service.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/domain-error.ts';
 import { auditByStaff, type StaffActor } from '../staff/staff-actor.ts';
@@ -110,6 +110,15 @@ export function listImportBatches(tx: Tx) {
 
 const INSERT_CHUNK = 500;
 
+/** The invitation mail: the link works only for a salon user signed in with this address (docs/decisions/0007). */
+export function customerInvitationMail(shopName: string, to: { company: string; contact: string; email: string }, link: string): MailContent {
+  return {
+    to: to.email,
+    subject: `【${shopName}】会員制卸サイトへのご招待`,
+    text: `${to.company}\n${to.contact} 様\n\n平素よりお取引いただきありがとうございます。${shopName} の会員制卸サイトにご招待します。\n次のリンクから、このメールアドレス（${to.email}）でサロンアカウントを登録（または既存のアカウントでサインイン）すると、これまでのお取引条件でご利用いただけます。招待はこのメールアドレスのアカウントでのみお受けいただけます。リンクの有効期限は30日です。\n\n${link}\n`,
+  };
+}
+
 /** All rows become invitations (each with its emailed link), or — on any problem — none. */
 export async function commitImportBatch(tx: Tx, actor: StaffActor, tenantId: string, shopName: string, batchId: string, acceptUrlBase: string) {
   // A malformed id must be a 404 before it reaches the uuid column (PostgreSQL would raise 22P02: a 500).
@@ -168,12 +177,7 @@ export async function commitImportBatch(tx: Tx, actor: StaffActor, tenantId: str
       .execute();
     await queueMails(
       tx,
-      tokens.map((t) => ({
-        tenantId,
-        to: t.row.email,
-        subject: `【${shopName}】会員制卸サイトへのご招待`,
-        text: `${t.row.company}\n${t.row.contact} 様\n\n平素よりお取引いただきありがとうございます。${shopName} の会員制卸サイトにご招待します。\n次のリンクからサロンアカウントを登録(または既存のアカウントでサインイン)すると、これまでのお取引条件でご利用いただけます。リンクの有効期限は30日です。\n\n${acceptUrlBase}/${t.token}\n`,
-      })),
+      tokens.map((t) => ({ tenantId, ...customerInvitationMail(shopName, t.row, `${acceptUrlBase}/${t.token}`) })),
     );
   }
   await tx.updateTable('customer_import_batches').set({ imported_count: rows.length }).where('id', '=', batchId).execute();
