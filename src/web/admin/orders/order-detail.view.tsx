@@ -1,3 +1,4 @@
+import { jstDateTime } from '../../../domains/calendar/calendar-date.ts';
 import { CARRIER_LABELS, trackingUrl } from '../../../domains/fulfilment/tracking-links.ts';
 import { DOCUMENT_KIND_LABELS } from '../../../domains/invoicing/document-store.ts';
 import { deliveryDateLabel, PAYMENT_METHOD_LABELS, postalLabel, slotLabelOfStoredCode } from '../../../domains/orders/order-format.ts';
@@ -7,6 +8,7 @@ import { RETURN_KIND_LABELS, RETURN_STATUS_LABELS } from '../../../domains/retur
 import { Field, type FieldErrors, FormErrors, type FormValues, formatDateTime, Notice, yen } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from '../admin-layout.tsx';
+import { RefundsSection } from './order-refunds.view.tsx';
 import type { OrderDetail } from './orders-admin.read.ts';
 import { StatusBadge } from './orders-list.view.tsx';
 
@@ -21,7 +23,7 @@ export interface DetailState {
 }
 
 export function OrderDetailPage(props: AdminPageFrame & DetailState & { detail: OrderDetail }) {
-  const { order, account, lines, progress, shipments, shipmentLines, payments, events, returns, documents } = props.detail;
+  const { order, account, lines, progress, shipments, shipmentLines, payments, events, returns, documents, refunds } = props.detail;
   const base = `${adminBase(props.shop.slug)}/orders/${order.id}`;
   const csrf = <CsrfField token={props.csrfToken} />;
   const next = ORDER_TRANSITIONS[order.status].filter((s) => MANUAL[s]);
@@ -334,6 +336,15 @@ export function OrderDetailPage(props: AdminPageFrame & DetailState & { detail: 
               </p>
             ))}
             {r.decision_note && <p>回答：{r.decision_note}</p>}
+            {r.kind === 'return' && r.status === 'approved' && !documents.some((d) => d.kind === 'return_invoice' && d.document_number.endsWith(`-${r.id.slice(0, 8).toUpperCase()}`)) && (
+              <form method="post" action={`${base}/returns/${r.id}/return-invoice`} class="order-inline-form">
+                {csrf}
+                <span class="field__error">返還インボイスが未発行です。</span>
+                <button type="submit" class="button button--secondary">
+                  返還インボイスを発行
+                </button>
+              </form>
+            )}
             {r.status === 'requested' && (
               <form method="post" action={`${base}/returns/${r.id}/decide`} class="order-inline-form">
                 {csrf}
@@ -355,6 +366,8 @@ export function OrderDetailPage(props: AdminPageFrame & DetailState & { detail: 
           </div>
         ))}
       </section>
+
+      <RefundsSection refunds={refunds} base={base} csrfToken={props.csrfToken} today={jstDateTime(new Date()).date} values={props.values} errors={props.errors} />
 
       <section aria-labelledby="docs-h">
         <h2 id="docs-h">書類</h2>

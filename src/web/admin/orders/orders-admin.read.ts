@@ -3,6 +3,7 @@ import { shipmentProgress } from '../../../domains/fulfilment/shipment.service.t
 import { currentDocumentsOfOrder } from '../../../domains/invoicing/document-store.ts';
 import { ORDER_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
 import type { OrderPaymentStatus, OrderStatus } from '../../../domains/orders/orders.tables.ts';
+import { refundsOfOrder } from '../../../domains/returns/refund.service.ts';
 import type { Tx } from '../../../platform/db/tenant-scope.ts';
 
 /** The console's order queries: list with filters (bounded, paged) and one order with everything around it. */
@@ -85,7 +86,8 @@ export async function loadOrderDetail(tx: Tx, tenantId: string, orderId: string)
   const events = await tx.selectFrom('order_events').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('id').execute();
   const returns = await tx.selectFrom('returns').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('requested_at').execute();
   const documents = await currentDocumentsOfOrder(tx, tenantId, orderId);
-  return { order, account, lines, progress, shipments, shipmentLines, payments, events, returns, documents };
+  const refunds = await refundsOfOrder(tx, tenantId, orderId);
+  return { order, account, lines, progress, shipments, shipmentLines, payments, events, returns, documents, refunds };
 }
 
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof loadOrderDetail>>>;

@@ -14,10 +14,13 @@ import { issueOrderInvoice, issueReturnInvoice } from '../../../domains/invoicin
 import { markBankTransferReceived } from '../../../domains/orders/bank-transfer.ts';
 import { type OrderActor, transitionOrder } from '../../../domains/orders/order-state.ts';
 import type { Carrier, OrderStatus } from '../../../domains/orders/orders.tables.ts';
+import type { PaymentDeps } from '../../../domains/payments/card-payment.service.ts';
 import { listReceivables, recordReceipt } from '../../../domains/receivables/receivables.service.ts';
+import { completeManualRefund, openCancellationRefund, processCardRefund, type Refund } from '../../../domains/returns/refund.service.ts';
 import { decideReturn } from '../../../domains/returns/return.service.ts';
-import { DomainError, NotFoundError, ValidationError } from '../../../domains/shared/domain-error.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../../domains/shared/domain-error.ts';
 import { auditByStaff, type StaffActor } from '../../../domains/staff/staff-actor.ts';
+import { SecretBox } from '../../../platform/crypto/secret-box.ts';
 import type { RouteModule } from '../../../platform/http/app.ts';
 import { assertCsrf } from '../../../platform/http/app.ts';
 import { cookieName } from '../../../platform/http/cookies.ts';
@@ -31,6 +34,9 @@ import { CarrierExportErrorsPage, CarrierSettingsPage, ReceivablesPage, Tracking
 
 /** 受注: order_clerk and shop_admin handle orders; catalog_editor does not. */
 export const ORDER_ROLES: readonly StaffRole[] = ['shop_admin', 'order_clerk'];
+
+/** Work after an action's transaction committed; returns what it could not do, for the page. */
+type AfterCommit = () => Promise<string[]>;
 
 function orderActor(actor: StaffActor): OrderActor {
   return { type: 'staff', id: actor.id, label: actor.label, sourceIp: actor.sourceIp, requestId: actor.requestId };
@@ -55,6 +61,25 @@ function adminOrderRoutesOn(app: FastifyInstance, platform: Platform) {
   const within = <T,>(request: FastifyRequest, fn: (s: AdminScope) => Promise<T>) => inAdmin(platform, request, ORDER_ROLES, fn);
   const work = (request: FastifyRequest): DocumentWork => ({ inScope: (fn) => within(request, (s) => fn(s.tx)), dataDir: platform.config.dataDir });
   const orderUrl = (slug: string, id: string) => `${adminBase(slug)}/orders/${id}`;
+  const paymentDeps: PaymentDeps = { database: platform.database, box: new SecretBox(platform.secrets), log: platform.log };
+
+  /** Sends a card refund to the provider (no transaction open); what failed is returned for the page. */
+  async function sendCardRefund(tenantId: string, refund: Refund | null, actor: StaffActor): Promise<string[]> {
+    if (refund?.method !== 'card' || refund.status === 'completed') return [];
+    const outcome = await processCardRefund(paymentDeps, { tenantId, refundId: refund.id, actor });
+    return outcome.ok ? [] : [`カードへの返金ができませんでした（${outcome.message}）。下の「返金」から再試行できます。`];
+  }
+
+  /** The 返還インボイス of an approved return, drawn with no transaction open. */
+  async function sendReturnInvoice(request: FastifyRequest, tenantId: string, returnId: string, issuedBy: string | null): Promise<string[]> {
+    try {
+      await issueReturnInvoice(work(request), { tenantId, returnId, issuedBy });
+      return [];
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'conflict') return [`返還インボイスを発行できませんでした（${err.message}）。書類欄から再発行できます。`];
+      throw err;
+    }
+  }
 
   async function renderDetail(request: FastifyRequest, reply: FastifyReply, id: string, state: DetailState = {}, status = 200) {
     const data = await within(request, async (s) => ({ ...s, detail: await loadOrderDetail(s.tx, s.tenant.id, id) }));
@@ -63,13 +88,16 @@ function adminOrderRoutesOn(app: FastifyInstance, platform: Platform) {
     return reply.page(<OrderDetailPage {...frameOf(platform, request, data)} detail={data.detail} {...state} notice={notice} />, { page: 'admin-order-detail', status });
   }
 
-  /** Runs a detail-page action; user mistakes re-show the page with the message, never a 500. */
-  async function act(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, fn: (s: AdminScope) => Promise<void>, values: Record<string, string> = {}) {
+  /**
+   * Runs a detail-page action; user mistakes re-show the page with the message, never a 500. The
+   * action may hand back work for after its transaction committed (a provider call, a PDF);
+   * what that work could not do is shown on the page, the committed action stays.
+   */
+  async function act(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, fn: (s: AdminScope) => Promise<void | AfterCommit>, values: Record<string, string> = {}) {
     try {
-      const slug = await within(request, async (s) => {
-        await fn(s);
-        return s.tenant.slug;
-      });
+      const { slug, after } = await within(request, async (s) => ({ after: await fn(s), slug: s.tenant.slug }));
+      const problems = after ? await after() : [];
+      if (problems.length) return renderDetail(request, reply, request.params.id, { notice: '保存しました。', error: problems.join(' ') });
       return reply.redirect(`${orderUrl(slug, request.params.id)}?done=1`, 303);
     } catch (err) {
       if (err instanceof ValidationError) return renderDetail(request, reply, request.params.id, { errors: err.fieldErrors, error: err.fieldErrors._form ?? err.message, values }, 400);
@@ -207,6 +235,12 @@ function adminOrderRoutesOn(app: FastifyInstance, platform: Platform) {
         } else {
           await transitionOrder(s.tx, { tenantId: s.tenant.id, orderId: request.params.id, to, actor: orderActor(s.actor), note: note || (to === 'cancelled' ? 'ショップによるキャンセル' : '') });
         }
+        if (to === 'cancelled') {
+          // A paid order cancelled by the shop owes the member everything paid.
+          const refund = await openCancellationRefund(s.tx, { tenantId: s.tenant.id, orderId: request.params.id, actor: orderActor(s.actor) });
+          const { tenant, actor } = s;
+          return () => sendCardRefund(tenant.id, refund, actor);
+        }
       },
       body,
     );
@@ -276,23 +310,67 @@ function adminOrderRoutesOn(app: FastifyInstance, platform: Platform) {
     );
   });
 
-  app.post<{ Params: { id: string; rid: string } }>('/orders/:id/returns/:rid/decide', { config }, async (request, reply) => {
+  app.post<{ Params: { id: string; rid: string } }>('/orders/:id/returns/:rid/decide', { config }, (request, reply) => {
     const body = formBody(request);
-    let decided: { kind: string; approved: boolean } | null = null;
-    const res = await act(
+    return act(
       request,
       reply,
       async (s) => {
         const owned = await s.tx.selectFrom('returns').select('id').where('tenant_id', '=', s.tenant.id).where('order_id', '=', request.params.id).where('id', '=', request.params.rid).executeTakeFirst();
         if (!owned) throw new NotFoundError('申請が見つかりません。');
-        decided = await decideReturn(s.tx, { tenantId: s.tenant.id, returnId: request.params.rid, approve: body.decision === 'approve', note: body.note ?? '', restock: body.restock === '1', actor: orderActor(s.actor) });
+        const decided = await decideReturn(s.tx, { tenantId: s.tenant.id, returnId: request.params.rid, approve: body.decision === 'approve', note: body.note ?? '', restock: body.restock === '1', actor: orderActor(s.actor) });
+        const { tenant, actor } = s;
+        // The 返還インボイス and a card refund happen after the decision committed, with no transaction open.
+        return async () => [
+          ...(decided.kind === 'return' && decided.approved ? await sendReturnInvoice(request, tenant.id, request.params.rid, actor.id) : []),
+          ...(decided.approved ? await sendCardRefund(tenant.id, decided.refund, actor) : []),
+        ];
       },
       body,
     );
-    const d = decided as { kind: string; approved: boolean } | null;
-    // The 返還インボイス is drawn after the decision committed, with no transaction open.
-    if (d?.kind === 'return' && d.approved) await issueReturnInvoice(work(request), { tenantId: (await within(request, async (s) => s.tenant.id)), returnId: request.params.rid, issuedBy: null });
-    return res;
+  });
+
+  app.post<{ Params: { id: string; rid: string } }>('/orders/:id/returns/:rid/return-invoice', { config }, (request, reply) =>
+    act(request, reply, async (s) => {
+      const owned = await s.tx.selectFrom('returns').select('id').where('tenant_id', '=', s.tenant.id).where('order_id', '=', request.params.id).where('id', '=', request.params.rid).executeTakeFirst();
+      if (!owned) throw new NotFoundError('申請が見つかりません。');
+      const { tenant, actor } = s;
+      return () => sendReturnInvoice(request, tenant.id, request.params.rid, actor.id);
+    }),
+  );
+
+  /** A card refund again (after a provider outage); the same key at the provider, so never twice. */
+  app.post<{ Params: { id: string; rid: string } }>('/orders/:id/refunds/:rid/card', { config }, (request, reply) =>
+    act(request, reply, async (s) => {
+      const refund = await s.tx.selectFrom('refunds').selectAll().where('tenant_id', '=', s.tenant.id).where('order_id', '=', request.params.id).where('id', '=', request.params.rid).executeTakeFirst();
+      if (!refund) throw new NotFoundError('返金が見つかりません。');
+      if (refund.method !== 'card') throw new ConflictError('カード決済の返金ではありません。');
+      const { tenant, actor } = s;
+      return () => sendCardRefund(tenant.id, refund, actor);
+    }),
+  );
+
+  /** 返金済み: staff transferred a bank-transfer or COD refund and record the account and the day. */
+  app.post<{ Params: { id: string; rid: string } }>('/orders/:id/refunds/:rid/complete', { config }, (request, reply) => {
+    // Field names carry the refund (several forms on one page); the domain takes them plain.
+    const values = formBody(request);
+    const suffix = `_${request.params.rid.slice(0, 8)}`;
+    const body = Object.fromEntries(Object.entries(values).map(([k, v]) => [k.endsWith(suffix) ? k.slice(0, -suffix.length) : k, v]));
+    return act(
+      request,
+      reply,
+      async (s) => {
+        const owned = await s.tx.selectFrom('refunds').select('id').where('tenant_id', '=', s.tenant.id).where('order_id', '=', request.params.id).where('id', '=', request.params.rid).executeTakeFirst();
+        if (!owned) throw new NotFoundError('返金が見つかりません。');
+        try {
+          await completeManualRefund(s.tx, { tenantId: s.tenant.id, refundId: request.params.rid, form: body, actor: orderActor(s.actor), today: jstDateTime(new Date()).date });
+        } catch (err) {
+          if (err instanceof ValidationError) throw new ValidationError(Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [`${k}${suffix}`, v])));
+          throw err;
+        }
+      },
+      values,
+    );
   });
 
   app.post<{ Params: { id: string } }>('/orders/:id/invoice', { config }, async (request, reply) => {

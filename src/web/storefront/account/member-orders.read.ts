@@ -1,4 +1,5 @@
 import { currentDocumentsOfOrder } from '../../../domains/invoicing/document-store.ts';
+import { refundsOfOrder } from '../../../domains/returns/refund.service.ts';
 import { returnableQuantities } from '../../../domains/returns/return.service.ts';
 import type { Tx } from '../../../platform/db/tenant-scope.ts';
 
@@ -30,7 +31,8 @@ export async function loadMemberOrder(tx: Tx, tenantId: string, accountId: strin
   const returns = await tx.selectFrom('returns').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('requested_at').execute();
   const documents = (await currentDocumentsOfOrder(tx, tenantId, orderId)).filter((d) => d.account_id === accountId);
   const returnable = order.status === 'delivered' ? await returnableQuantities(tx, tenantId, orderId) : new Map<number, number>();
-  return { order, lines, events, shipments, returns, documents, returnable };
+  const refunds = await refundsOfOrder(tx, tenantId, orderId);
+  return { order, lines, events, shipments, returns, documents, returnable, refunds };
 }
 
 export type MemberOrder = NonNullable<Awaited<ReturnType<typeof loadMemberOrder>>>;

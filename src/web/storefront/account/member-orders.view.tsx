@@ -3,6 +3,7 @@ import { DOCUMENT_KIND_LABELS } from '../../../domains/invoicing/document-store.
 import { deliveryDateLabel, formatYen, PAYMENT_METHOD_LABELS, postalLabel, slotLabelOfStoredCode } from '../../../domains/orders/order-format.ts';
 import { ORDER_STATUS_LABELS, PAYMENT_STATUS_LABELS } from '../../../domains/orders/order-state.ts';
 import type { OrderStatus } from '../../../domains/orders/orders.tables.ts';
+import { REFUND_METHOD_LABELS, refundStatusLabel } from '../../../domains/returns/refund.service.ts';
 import { RETURN_KIND_LABELS, RETURN_STATUS_LABELS } from '../../../domains/returns/return-request.schema.ts';
 import type { Tenant } from '../../../platform/db/schema.ts';
 import { CsrfField } from '../../../platform/views/layout.tsx';
@@ -77,7 +78,7 @@ export interface MemberOrderState {
 const TIMELINE: OrderStatus[] = ['confirmed', 'picking', 'shipped', 'delivered'];
 
 export function MemberOrderPage(props: Frame & MemberOrderState & { detail: MemberOrder; canCancel: boolean }) {
-  const { order, lines, events, shipments, returns, documents, returnable } = props.detail;
+  const { order, lines, events, shipments, returns, documents, returnable, refunds } = props.detail;
   const url = `${props.base}/account/orders/${order.id}`;
   const reached = new Map(events.filter((e) => e.kind === 'status').map((e) => [e.to_state, e.at]));
   const open = returns.some((r) => r.status === 'requested');
@@ -223,13 +224,18 @@ export function MemberOrderPage(props: Frame & MemberOrderState & { detail: Memb
           ))}
         </ul>
       </section>
-      {returns.length > 0 && (
+      {(returns.length > 0 || refunds.length > 0) && (
         <section aria-labelledby="req-h">
           <h2 id="req-h">お申し出</h2>
           <ul>
             {returns.map((r) => (
               <li key={r.id}>
                 {RETURN_KIND_LABELS[r.kind]}：{RETURN_STATUS_LABELS[r.status]}（{dateTime(r.requested_at)}）{r.decision_note && ` ショップより: ${r.decision_note}`}
+              </li>
+            ))}
+            {refunds.map((f) => (
+              <li key={f.id}>
+                返金 {f.amount_yen.toLocaleString('ja-JP')}円（{REFUND_METHOD_LABELS[f.method]}）：{refundStatusLabel(f).replace('（再試行できます）', '（ショップが対応中です）')}
               </li>
             ))}
           </ul>
