@@ -10,8 +10,11 @@ import { demoId, PLATFORM_ADMIN, seedDemoAccounts } from '../demo/seed-accounts.
 import { seedDemoCatalog } from '../demo/seed-catalog.ts';
 import { seedDemoPlatform } from '../demo/seed-platform.ts';
 import { seedDemoShopSettings } from '../demo/seed-shop-settings.ts';
+import { issueCustomerInvitationToken } from '../domains/accounts/membership.service.ts';
+import { startTotpEnrolment } from '../domains/auth/totp.service.ts';
+import { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Database } from '../platform/db/database.ts';
-import { withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
+import { withIdentity, withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
 import type { Platform } from '../platform/http/platform.ts';
 
 /**
@@ -56,6 +59,22 @@ async function screenList(): Promise<Screen[]> {
     category: await tx.selectFrom('categories').select('slug').where('parent_id', 'is', null).orderBy('slug').limit(1).executeTakeFirstOrThrow(),
     membership: await tx.selectFrom('memberships').select('id').where('status', '=', 'applied').limit(1).executeTakeFirstOrThrow(),
   }));
+  // The salon owner's screens that need state: a TOTP set-up in progress, and an invitation to them
+  // from a shop they are not a member of yet (the form a bound, verified invitee sees).
+  const owner = { userId: demoId('salon-user', 'owner@lumiere-salon.example'), accountId: demoId('salon', 'lumiere') };
+  await withIdentity(database, { principalId: owner.userId, accountId: owner.accountId, audience: 'salon' }, (tx) =>
+    startTotpEnrolment(tx, new SecretBox(platform.secrets), { id: owner.userId, email: 'owner@lumiere-salon.example' }),
+  );
+  const inviter = await withPlatform(database, (tx) => tx.selectFrom('tenants').select('id').where('slug', '=', 'kiriha-tools').executeTakeFirstOrThrow());
+  const invitationToken = await withTenant(database, inviter.id, async (tx) => {
+    const rank = await tx.selectFrom('shop_price_ranks').select('id').orderBy('sort_order').executeTakeFirstOrThrow();
+    const inv = await tx
+      .insertInto('customer_invitations')
+      .values({ tenant_id: inviter.id, company_name: '株式会社ルミエール', contact_name: '高橋 美咲', email: 'owner@lumiere-salon.example', rank_id: rank.id, invited_by: crypto.randomUUID() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return issueCustomerInvitationToken(tx, { tenantId: inviter.id, invitationId: inv.id });
+  });
   const s = `/s/${SHOP}`;
   const a = `/admin/${SHOP}`;
   const list: [Audience, string, string][] = [
@@ -71,6 +90,10 @@ async function screenList(): Promise<Screen[]> {
     ['salon', 'account-shops', '/account/shops'],
     ['salon', 'account-users', '/account/users'],
     ['salon', 'account-locations', '/account/locations'],
+    ['salon', 'account-location-edit', `/account/locations/${demoId('location', 'lumiere:main')}/edit`],
+    ['salon', 'account-security', '/account/security'],
+    ['salon', 'account-security-totp', '/account/security/totp'],
+    ['salon', 'account-invitation', `/account/invitations/${invitationToken}`],
     ['shop', 'member-home', s],
     ['shop', 'category', `${s}/c/${ids.category.slug}`],
     ['shop', 'product', `${s}/p/${ids.product.code}`],

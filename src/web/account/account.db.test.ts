@@ -407,7 +407,7 @@ describe('company users and locations', () => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('お届け先の編集');
     expect(form.body).toContain('value="二号店"');
-    expect(form.body).toContain('value="1500001"');
+    expect(form.body).toContain('value="150-0001"');
     expect((await page(owner, '/account/locations')).body).toContain(`href="${editUrl}"`);
 
     // Bad input: Japanese messages, what was typed re-shown, the row untouched.

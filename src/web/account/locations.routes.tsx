@@ -41,7 +41,7 @@ export function locationsRoutes(app: FastifyInstance, platform: Platform) {
     const data = await inSalonAccount(platform, request, CAN_EDIT, async ({ tx, principal }) => ({ principal, location: await getLocation(tx, principal.accountId, id) }));
     const l = data.location;
     const saved: FormState = {
-      values: { label: l.label, recipient_name: l.recipient_name, postal_code: l.postal_code, prefecture: l.prefecture, city: l.city, address_line1: l.address_line1, address_line2: l.address_line2, phone: l.phone },
+      values: { label: l.label, recipient_name: l.recipient_name, postal_code: `${l.postal_code.slice(0, 3)}-${l.postal_code.slice(3)}`, prefecture: l.prefecture, city: l.city, address_line1: l.address_line1, address_line2: l.address_line2, phone: l.phone },
       errors: {},
     };
     return reply.page(
