@@ -40,6 +40,8 @@ describe('bench:detect report', () => {
     const slow = summariseScenario(scenario, [run(), run({ verifier_s: 75, load_contained_s: 12 })], targets);
     expect(slow.targets.find((t) => t.target === 'file_detection')).toMatchObject({ met: false, worst_s: 75 });
     expect(slow.targets.find((t) => t.target === 'buyer_load_to_card_stop')).toMatchObject({ met: false, worst_s: 12 });
+    const slowMonitor = summariseScenario(scenario, [run({ monitor_s: 75 })], targets);
+    expect(slowMonitor.targets.find((t) => t.target === 'monitor_detection')).toMatchObject({ met: false, worst_s: 75, limit_s: 70 });
     const missed = summariseScenario(scenario, [run({ detected_s: null })], targets);
     expect(missed.targets.find((t) => t.target === 'unseen_detection')).toMatchObject({ met: false, worst_s: null, limit_s: 70 });
   });

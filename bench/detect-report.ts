@@ -57,7 +57,7 @@ export interface ScenarioSummary {
 }
 
 export interface TargetVerdict {
-  target: 'buyer_load_to_card_stop' | 'unseen_detection' | 'file_detection' | 'file_detection_to_card_stop' | 'two_layers';
+  target: 'buyer_load_to_card_stop' | 'unseen_detection' | 'monitor_detection' | 'file_detection' | 'file_detection_to_card_stop' | 'two_layers';
   limit_s: number | null;
   worst_s: number | null;
   met: boolean;
@@ -108,6 +108,8 @@ export function summariseScenario(
   };
   if (scenario.page) verdict('buyer_load_to_card_stop', targets.buyerLoadToStopS, pick('load_contained_s'));
   verdict('unseen_detection', round(targets.monitorIntervalS + targets.walkS), pick('detected_s'));
+  // The monitor on its own (settings changes and the like reach no file the verifier checks).
+  if (scenario.layers.includes('browser_monitor')) verdict('monitor_detection', round(targets.monitorIntervalS + targets.walkS), pick('monitor_s'));
   if (scenario.touchesFiles) {
     verdict('file_detection', targets.fileDetectionS, pick('verifier_s'));
     verdict('file_detection_to_card_stop', targets.fileStopS, pick('verifier_to_contained_s'));
@@ -186,7 +188,7 @@ export function formatDetectTable(report: DetectReport): string {
       s.layers.join('+'),
       `${fmt(s.detected_s)}/${fmt(s.max_detected_s)} ${mark(t('unseen_detection'))}`,
       `${fmt(s.contained_s)}/${fmt(s.max_contained_s)}`,
-      fmt(s.max_monitor_s),
+      `${fmt(s.max_monitor_s)} ${mark(t('monitor_detection'))}`,
       `${fmt(s.max_verifier_s)} ${mark(t('file_detection'))}${t('file_detection_to_card_stop') ? `/+${fmt(s.max_verifier_to_contained_s)} ${mark(t('file_detection_to_card_stop'))}` : ''}`,
       s.id === '13b' ? `dms ${fmt(s.dead_mans_switch_s)}` : `${fmt(s.max_load_contained_s)} ${mark(t('buyer_load_to_card_stop'))}`,
       mark(t('two_layers')),
@@ -201,7 +203,7 @@ export function formatDetectTable(report: DetectReport): string {
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    `targets: buyer load → cards stopped ≤ ${t.buyerLoadToStopS} s; unseen tampering detected ≤ interval ${t.monitorIntervalS} s + one walk ${fmt(t.walkS)} s; file tampering detected ≤ ${t.fileDetectionS} s, cards stopped ≤ ${t.fileStopS} s after (worst of ${report.repetitions} repetition(s))`,
+    `targets: buyer load → cards stopped ≤ ${t.buyerLoadToStopS} s; unseen tampering detected (by any layer, and by the monitor where it is required) ≤ interval ${t.monitorIntervalS} s + one walk ${fmt(t.walkS)} s; file tampering detected ≤ ${t.fileDetectionS} s, cards stopped ≤ ${t.fileStopS} s after (worst of ${report.repetitions} repetition(s))`,
     fa
       ? `false alarms: ${fa.false_alarms} over ${fa.walks} walks of unchanged pages (clean ${fa.clean_walks}, deviating ${fa.deviating_walks}, failed ${fa.failed_walks}, events ${fa.events}; walk ${fmt(fa.walk_s.median)} s median, ${fmt(fa.walk_s.max)} s max) — target 0 over 1,000`
       : 'false alarms: not measured (--walks=0)',

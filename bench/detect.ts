@@ -8,7 +8,7 @@ import { DEMO_PASSWORD } from '../src/demo/demo-credentials.ts';
 import { seedDemo } from '../src/demo/seed-demo.ts';
 import type { MonitorProfile } from '../src/domains/monitor/monitor.tables.ts';
 import { checkVerifierHeartbeat } from '../src/domains/security/verifier-heartbeat.service.ts';
-import { MONITOR_WALK_QUEUE, requestMonitorWalk } from '../src/monitor/browser-monitor.job.ts';
+import { MONITOR_POLL_SECONDS, MONITOR_WALK_QUEUE, requestMonitorWalk } from '../src/monitor/browser-monitor.job.ts';
 import { type MonitorRunSettings, runMonitorWalk } from '../src/monitor/monitor-walk.run.ts';
 import type { SessionCache } from '../src/monitor/shop-walk.ts';
 import { appRoleUrl, type Database, openPglite, openPostgres } from '../src/platform/db/database.ts';
@@ -223,7 +223,7 @@ try {
       const result = await monitorGate.run(() => runMonitorWalk(monitorSettings(tamperedUrl), job.data));
       if (result) walks.push({ startedAt, finishedAt: Date.now(), profile: job.data.profile, outcome: result.judgement?.outcome ?? (result.error ? 'failed' : null), durationMs: result.durationMs });
     },
-    { retryLimit: 0, expireInSeconds: 300 },
+    { retryLimit: 0, expireInSeconds: 300, pollingIntervalSeconds: MONITOR_POLL_SECONDS },
   );
   const jobQueue = queue;
   await queue.work(
@@ -231,7 +231,7 @@ try {
     async () => {
       if (!monitorGate.paused) await requestMonitorWalk(jobQueue, tenantId, 'schedule');
     },
-    { retryLimit: 0 },
+    { retryLimit: 0, pollingIntervalSeconds: MONITOR_POLL_SECONDS },
   );
   await queue.schedule(BENCH_TICK_QUEUE, monitorIntervalMinutes === 1 ? '* * * * *' : `*/${monitorIntervalMinutes} * * * *`, {}, { retryLimit: 0 });
 

@@ -19,6 +19,8 @@ import type { MonitorCredentials, SessionCache } from './shop-walk.ts';
 
 export const MONITOR_WALK_QUEUE = 'monitor.walk';
 export const MONITOR_TICK_QUEUE = 'monitor.tick';
+/** The tick and walk workers poll every second: the queue's hops add to the time to detection. */
+export const MONITOR_POLL_SECONDS = 1;
 
 interface WalkJob {
   tenantId: string;
@@ -81,7 +83,7 @@ export async function startBrowserMonitor(queue: JobQueue, deps: { database: Dat
       await runMonitorWalk({ database, log, config, credentials, sessions }, job.data);
     },
     // A failed walk is recorded, not retried: the next tick walks again, and stale shops are escalated.
-    { retryLimit: 0, expireInSeconds: 300 },
+    { retryLimit: 0, expireInSeconds: 300, pollingIntervalSeconds: MONITOR_POLL_SECONDS },
   );
 
   await queue.work(MONITOR_TICK_QUEUE, async () => {
@@ -91,7 +93,7 @@ export async function startBrowserMonitor(queue: JobQueue, deps: { database: Dat
       for (const shop of shops) await requestMonitorWalk(queue, shop.id, 'schedule');
     }
     await checkMonitorDeadMansSwitch(database, { intervalMinutes: interval, unavailableReason, protectionRequired: config.PROTECTION_REQUIRED });
-  }, { retryLimit: 0 });
+  }, { retryLimit: 0, pollingIntervalSeconds: MONITOR_POLL_SECONDS });
   await queue.schedule(MONITOR_TICK_QUEUE, interval === 60 ? '0 * * * *' : `*/${interval} * * * *`, {}, { retryLimit: 0 });
 
   // A deploy is a boot: walk every shop now rather than at the next tick.

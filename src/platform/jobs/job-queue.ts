@@ -95,6 +95,11 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     schedule: options.schedule ?? true,
     supervise: options.supervise ?? true,
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+    // pg-boss looks for due cron ticks every 30 s and polls their hand-off every 5 s by default: a
+    // once-a-minute schedule then ran up to ~35 s late, which the browser monitor's "one interval
+    // plus one walk" cannot afford (bench:detect). One process per 5 s does the check.
+    cronMonitorIntervalSeconds: 5,
+    cronWorkerIntervalSeconds: 1,
   });
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
   await boss.start();
