@@ -18,6 +18,7 @@ import { memberOrderRoutes } from './storefront/account/member-orders.routes.tsx
 import { cartRoutes } from './storefront/cart/cart.routes.tsx';
 import { catalogRoutes } from './storefront/catalog.routes.tsx';
 import { checkoutRoutes } from './storefront/checkout/checkout.routes.tsx';
+import { publicNoticeRoutes } from './storefront/notices/public-notices.routes.tsx';
 import { paymentRouteModules } from './storefront/payment/payment-routes.module.ts';
 import { quickOrderRoutes } from './storefront/quick-order/quick-order.routes.tsx';
 import { sessionHandoffRoutes } from './storefront/session-handoff.routes.tsx';
@@ -49,6 +50,7 @@ export const ROUTES: readonly RouteModule[] = [
       memberOrderRoutes(shopApp, p);
       shopMediaRoutes(shopApp, p);
       shopCspReportRoutes(shopApp, p);
+      publicNoticeRoutes(shopApp, p);
     }),
   ...paymentRouteModules,
 ];

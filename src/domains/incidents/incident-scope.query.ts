@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import { type Tx, withPlatform } from '../../platform/db/tenant-scope.ts';
+import { type Tx, withPlatform, withTenant } from '../../platform/db/tenant-scope.ts';
 import { unsafeAcrossTenants } from '../operator/across-tenants.ts';
 import { isCredentialPattern } from './exposed-pages.ts';
 import type { IncidentShopView, IncidentView } from './incident.service.ts';
@@ -342,4 +342,13 @@ export async function computeIncidentScope(
       return options.orderNumbers ? withOrderNumbers(tx, scope) : scope;
     },
   );
+}
+
+/**
+ * One shop's own scope, for its staff: the shop's rows in its own scope (no cross-shop path), and
+ * the platform's sign-in page loads narrowed to this shop's members and staff as for the operator.
+ */
+export async function computeOwnShopScope(database: Database, shop: IncidentShopView): Promise<ShopScope> {
+  const platformViews = await withPlatform(database, (tx) => platformCredentialViews(tx, shop));
+  return withTenant(database, shop.tenantId, (tx) => shopScopeIn(tx, shop, platformViews));
 }

@@ -28,6 +28,7 @@ export const ADMIN_NAV: ConsoleNavItem[] = [
   { id: 'ranks', label: '価格ランク', path: '/ranks', roles: ADMIN_ONLY },
   { id: 'payments', label: '決済', path: '/payments', roles: ADMIN_ONLY },
   { id: 'staff', label: 'スタッフ', path: '/staff', roles: ADMIN_ONLY },
+  { id: 'incidents', label: 'インシデント', path: '/incidents', roles: ADMIN_ONLY },
   { id: 'audit', label: '監査ログ', path: '/audit', roles: ADMIN_ONLY },
   { id: 'network', label: '接続元制限', path: '/network', roles: ADMIN_ONLY },
 ];

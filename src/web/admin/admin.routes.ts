@@ -6,6 +6,7 @@ import { adminMembershipRoutes } from './admin-memberships.routes.tsx';
 import { adminNetworkRoutes } from './admin-network.routes.tsx';
 import { adminRankRoutes } from './admin-ranks.routes.tsx';
 import { adminStaffRoutes } from './admin-staff.routes.tsx';
+import { adminIncidentRoutes } from './incidents/admin-incidents.routes.tsx';
 import { staffInvitationRoutes } from './staff-invitation.routes.tsx';
 
 /**
@@ -23,6 +24,7 @@ export const adminConsoleRoutes: RouteModule = async (app, platform) => {
       adminStaffRoutes(shopApp, platform);
       adminAuditRoutes(shopApp, platform);
       adminNetworkRoutes(shopApp, platform);
+      adminIncidentRoutes(shopApp, platform);
     },
     { prefix: '/admin/:shop' },
   );

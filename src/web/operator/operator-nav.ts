@@ -27,6 +27,7 @@ export const OPERATOR_NAV: OperatorNavItem[] = [
   { id: 'monitor', label: 'ブラウザー監視', path: '/operator/monitor', roles: OPERATOR_ROLES },
   { id: 'inventory', label: 'スクリプト台帳', path: '/operator/inventory', roles: OPERATOR_ROLES },
   { id: 'kill-switch', label: 'カード停止', path: '/operator/kill-switch', roles: OPERATOR_ROLES },
+  { id: 'incidents', label: 'インシデント', path: '/operator/incidents', roles: OPERATOR_ROLES },
 ];
 
 export function operatorNavRoles(id: string): readonly StaffRole[] {

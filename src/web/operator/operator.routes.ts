@@ -1,4 +1,5 @@
 import type { RouteModule } from '../../platform/http/app.ts';
+import { operatorIncidentRoutes } from './incidents/operator-incidents.routes.tsx';
 import { operatorAuditRoutes } from './operator-audit.routes.tsx';
 import { operatorDashboardRoutes } from './operator-dashboard.routes.tsx';
 import { operatorMailRoutes } from './operator-mail.routes.tsx';
@@ -20,4 +21,5 @@ export const operatorConsoleRoutes: RouteModule = (app, platform) => {
   operatorAuditRoutes(app, platform);
   operatorNetworkRoutes(app, platform);
   operatorSecurityRoutes(app, platform);
+  operatorIncidentRoutes(app, platform);
 };
