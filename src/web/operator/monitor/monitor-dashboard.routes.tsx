@@ -8,6 +8,7 @@ import { OPERATOR_ROLES, requireStepUp } from '../../../platform/http/auth-guard
 import { parseInput } from '../../../platform/http/input.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import { inOperator, operatorFormBody, operatorFrame, UUID } from '../operator-guard.ts';
+import { monitorWalkStats } from '../security/detection-state.data.ts';
 import { loadMonitorDashboard } from './monitor-dashboard.data.ts';
 import { MonitorDashboardPage } from './monitor-dashboard.view.tsx';
 
@@ -27,7 +28,8 @@ export function operatorMonitorRoutes(app: FastifyInstance, platform: Platform) 
   const config = { staffRoles: roles };
 
   async function render(request: FastifyRequest, reply: FastifyReply, error?: string) {
-    const data = await inOperator(platform, request, roles, async ({ tx, principal }) => ({ principal, dashboard: await loadMonitorDashboard(tx) }));
+    const interval = platform.config.MONITOR_INTERVAL_MINUTES;
+    const data = await inOperator(platform, request, roles, async ({ tx, principal }) => ({ principal, dashboard: await loadMonitorDashboard(tx), walkStats: await monitorWalkStats(tx, interval) }));
     const done = (request.query as { done?: string }).done;
     return reply.page(
       <MonitorDashboardPage
@@ -35,7 +37,8 @@ export function operatorMonitorRoutes(app: FastifyInstance, platform: Platform) 
         data={data.dashboard}
         unavailable={monitorUnavailableReason(platform.config)}
         protectionRequired={platform.config.PROTECTION_REQUIRED}
-        intervalMinutes={platform.config.MONITOR_INTERVAL_MINUTES}
+        intervalMinutes={interval}
+        walkStats={data.walkStats}
         currentUserId={data.principal.userId}
         notice={done ? DONE[done] : undefined}
         error={error}

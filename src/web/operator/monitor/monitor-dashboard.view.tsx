@@ -1,11 +1,18 @@
 import { formatDateTime, Notice } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
+import { TableRegion } from '../../../platform/views/table-region.tsx';
 import { OperatorLayout, type OperatorPageFrame } from '../operator-layout.tsx';
+import { formatSeconds, type MonitorWalkStats } from '../security/detection-state.data.ts';
 import type { MonitorDashboardData, ShopMonitorRow } from './monitor-dashboard.data.ts';
 
 const OUTCOME_LABELS: Record<string, string> = { clean: '正常', deviation: '逸脱あり', no_baseline: '基準なし', failed: '失敗' };
 const STATUS_LABELS: Record<string, string> = { proposed: '承認待ち', approved: '承認済み', superseded: '置き換え済み', rejected: '却下' };
 const PROFILE_LABELS: Record<string, string> = { desktop: 'PC', mobile: 'スマートフォン' };
+
+/** "3分前（期限 10分）": how old the last good walk is against the dead-man's switch's two intervals. */
+function goodWalkAge(at: Date, staleAfterMs: number, now: Date): string {
+  return `${formatSeconds(Math.max(0, (now.getTime() - at.getTime()) / 1000))}前（期限 ${formatSeconds(staleAfterMs / 1000)}）`;
+}
 
 function monitorStatus(shop: ShopMonitorRow, staleAfterMs: number, now: Date): { label: string; tone: 'ok' | 'warn' | 'error' } {
   if (shop.openCritical > 0) return { label: '重大な逸脱', tone: 'error' };
@@ -20,6 +27,7 @@ export interface MonitorPageProps extends OperatorPageFrame {
   unavailable: string | null;
   protectionRequired: boolean;
   intervalMinutes: number;
+  walkStats: MonitorWalkStats;
   currentUserId: string;
   notice?: string;
   error?: string;
@@ -46,18 +54,26 @@ export function MonitorDashboardPage(props: MonitorPageProps) {
       <p class="lead">
         各ショップのサインインから注文確認・決済ページまでを、監視用メンバーとして PC とスマートフォンの両方で{props.intervalMinutes}分ごとに巡回し、承認済みの基準と比較します（PCI DSS 11.6.1）。
       </p>
+      <p>
+        <strong>検知までの時間:</strong> まだ誰も読み込んでいない改ざんは、最長で巡回間隔 {props.intervalMinutes}分 + 巡回1回
+        {props.walkStats.medianWalkSeconds !== null ? `（直近の中央値 ${formatSeconds(props.walkStats.medianWalkSeconds)}）` : ''}
+        のうちに見つかり、重大な逸脱はその場でカード決済を止めます。最後の正常な巡回が {props.intervalMinutes * 2}分より古いショップは、それ自体が重大イベントです。
+        {props.walkStats.staleShops > 0 && <span class="badge badge--danger">巡回が止まっているショップ {props.walkStats.staleShops}</span>}
+      </p>
       <section class="panel" aria-labelledby="shops-h">
         <h2 id="shops-h">ショップごとの状態</h2>
-        <div class="table-wrap">
-          <table>
+        <TableRegion label="ショップごとの状態">
+          <table class="stack-table">
             <thead>
               <tr>
                 <th scope="col">ショップ</th>
                 <th scope="col">状態</th>
+                <th scope="col">カード決済</th>
                 <th scope="col">最後の巡回</th>
                 <th scope="col">最後の正常な巡回</th>
-                <th scope="col" class="num">未対応の逸脱</th>
-                <th scope="col">カード決済</th>
+                <th scope="col" class="num">
+                  未対応の逸脱
+                </th>
                 <th scope="col">承認済みの基準</th>
               </tr>
             </thead>
@@ -66,34 +82,49 @@ export function MonitorDashboardPage(props: MonitorPageProps) {
                 const status = monitorStatus(shop, staleAfterMs, props.now);
                 return (
                   <tr key={shop.id}>
-                    <th scope="row">{shop.name}</th>
                     <td>
-                      <span class={`badge badge--${status.tone}`}>{status.label}</span>
+                      <strong>{shop.name}</strong>
                     </td>
-                    <td>
+                    <td data-label="状態">
+                      <span class={`badge badge--${status.tone === 'error' ? 'danger' : status.tone}`}>{status.label}</span>
+                    </td>
+                    <td data-label="カード決済">{shop.killSwitch ? <span class="badge badge--danger">停止中{shop.killSwitch.automatic ? '（自動）' : ''}</span> : '利用可'}</td>
+                    <td data-label="最後の巡回" class="stack-wide">
                       {shop.lastWalk ? (
                         <>
                           {formatDateTime(shop.lastWalk.at)} {PROFILE_LABELS[shop.lastWalk.profile]} {shop.lastWalk.outcome ? OUTCOME_LABELS[shop.lastWalk.outcome] : '実行中'}
                           {shop.lastWalk.durationMs !== null && <span class="muted">（{(shop.lastWalk.durationMs / 1000).toFixed(1)}秒）</span>}
-                          {shop.lastWalk.error && <span class="muted"> {shop.lastWalk.error.slice(0, 120)}</span>}
+                          {shop.lastWalk.error && <span class="muted walk-error"> {shop.lastWalk.error.slice(0, 120)}</span>}
                         </>
                       ) : (
                         '未巡回'
                       )}
                     </td>
-                    <td>{shop.lastGoodAt ? formatDateTime(shop.lastGoodAt) : '—'}</td>
-                    <td class="num">
+                    <td data-label="最後の正常な巡回">
+                      {shop.lastGoodAt ? (
+                        <>
+                          {formatDateTime(shop.lastGoodAt)}
+                          <br />
+                          <span class="muted">{goodWalkAge(shop.lastGoodAt, staleAfterMs, props.now)}</span>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td data-label="未対応の逸脱" class="num">
                       {shop.openDeviations}
                       {shop.openCritical > 0 && <span class="muted">（重大 {shop.openCritical}）</span>}
                     </td>
-                    <td>{shop.killSwitch ? <span class="badge badge--error">停止中{shop.killSwitch.automatic ? '（自動）' : ''}</span> : '利用可'}</td>
-                    <td>{shop.approvedProfiles.length ? shop.approvedProfiles.map((p) => PROFILE_LABELS[p]).join('・') : 'なし'}{shop.pendingBaselines > 0 && <span class="muted">（承認待ち {shop.pendingBaselines}）</span>}</td>
+                    <td data-label="承認済みの基準">
+                      {shop.approvedProfiles.length ? shop.approvedProfiles.map((p) => PROFILE_LABELS[p]).join('・') : 'なし'}
+                      {shop.pendingBaselines > 0 && <span class="muted">（承認待ち {shop.pendingBaselines}）</span>}
+                    </td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
 
       <section class="panel" aria-labelledby="events-h">
@@ -146,8 +177,8 @@ export function MonitorDashboardPage(props: MonitorPageProps) {
       <section class="panel" aria-labelledby="baselines-h">
         <h2 id="baselines-h">基準の履歴と承認</h2>
         <p class="muted">基準は、依頼した人とは別のスタッフが再認証のうえ承認します。</p>
-        <div class="table-wrap">
-          <table>
+        <TableRegion label="基準の履歴と承認">
+          <table class="stack-table">
             <thead>
               <tr>
                 <th scope="col">ショップ</th>
@@ -162,41 +193,43 @@ export function MonitorDashboardPage(props: MonitorPageProps) {
             <tbody>
               {data.history.map((b) => (
                 <tr key={b.id}>
-                  <td>{b.shop}</td>
-                  <td>{PROFILE_LABELS[b.profile]}</td>
-                  <td>{STATUS_LABELS[b.status] ?? b.status}</td>
                   <td>
+                    <strong>{b.shop}</strong>
+                  </td>
+                  <td data-label="端末">{PROFILE_LABELS[b.profile]}</td>
+                  <td data-label="状態">{STATUS_LABELS[b.status] ?? b.status}</td>
+                  <td data-label="提案">
                     {formatDateTime(b.proposed_at)} {b.origin === 'first_walk' ? '初回の巡回' : '運営スタッフ'}・{b.pages}ページ
                   </td>
-                  <td>
+                  <td data-label="依頼" class="stack-wide">
                     {b.requester ?? '—'}
                     {b.request_reason && <span class="muted"> {b.request_reason}</span>}
                   </td>
-                  <td>
+                  <td data-label="承認" class="stack-wide">
                     {b.auto_approved ? '自動承認（開発環境）' : (b.approver ?? '—')}
                     {b.approved_at && <span class="muted"> {formatDateTime(b.approved_at)}</span>}
-                    {b.decision_note && <span class="muted"> {b.decision_note}</span>}
+                    {b.decision_note && !b.auto_approved && <span class="muted"> {b.decision_note}</span>}
                   </td>
-                  <td>
+                  <td data-label="操作" class="stack-wide">
                     {b.status === 'proposed' && !b.requested_by && (
-                      <form method="post" action={`/operator/monitor/baselines/${b.id}/request`}>
+                      <form method="post" action={`/operator/monitor/baselines/${b.id}/request`} class="table-form">
                         <CsrfField token={props.csrfToken} />
                         <label class="visually-hidden" for={`req-${b.id}`}>
                           依頼の理由
                         </label>
-                        <input id={`req-${b.id}`} name="reason" maxLength={500} required autocomplete="off" />
+                        <input id={`req-${b.id}`} name="reason" maxLength={500} required autocomplete="off" placeholder="依頼の理由" />
                         <button type="submit" class="button--secondary">
                           承認を依頼
                         </button>
                       </form>
                     )}
                     {b.status === 'proposed' && b.requested_by && b.requested_by !== props.currentUserId && (
-                      <form method="post" action={`/operator/monitor/baselines/${b.id}/decide`}>
+                      <form method="post" action={`/operator/monitor/baselines/${b.id}/decide`} class="table-form">
                         <CsrfField token={props.csrfToken} />
                         <label class="visually-hidden" for={`note-${b.id}`}>
                           メモ
                         </label>
-                        <input id={`note-${b.id}`} name="note" maxLength={500} autocomplete="off" />
+                        <input id={`note-${b.id}`} name="note" maxLength={500} autocomplete="off" placeholder="メモ（任意）" />
                         <button type="submit" name="decision" value="approve">
                           承認
                         </button>
@@ -211,7 +244,7 @@ export function MonitorDashboardPage(props: MonitorPageProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
     </OperatorLayout>
   );

@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { acknowledgeSecurityEvent, getSecurityEvent, listSecurityEvents } from '../../../domains/security/security-event-review.service.ts';
 import { listVerifierStatus } from '../../../domains/security/verifier-heartbeat.service.ts';
 import { NotFoundError, ValidationError } from '../../../domains/shared/domain-error.ts';
+import { monitorUnavailableReason } from '../../../monitor/browser-monitor.job.ts';
 import type { Tx } from '../../../platform/db/tenant-scope.ts';
 import { parseInput } from '../../../platform/http/input.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
 import type { FieldErrors } from '../../../platform/views/console-form.tsx';
 import { inOperator, operatorFormBody, operatorFrame, UUID } from '../operator-guard.ts';
 import { operatorNavRoles } from '../operator-nav.ts';
+import { loadDetectionState } from './detection-state.data.ts';
 import { SecurityDashboardPage, SecurityEventPage, type ShopCardState } from './operator-security.view.tsx';
 
 const acknowledgeSchema = z.object({ note: z.string().trim().min(1, '確認内容を入力してください。').max(1000, '1000文字以内で入力してください。') });
@@ -45,12 +47,22 @@ export function operatorSecurityRoutes(app: FastifyInstance, platform: Platform)
 
   app.get('/operator/security', { config }, async (request, reply) => {
     const status = (request.query as { status?: string }).status === 'all' ? 'all' : 'open';
-    const data = await inOperator(platform, request, roles, async ({ tx, principal }) => ({
-      principal,
-      events: await listSecurityEvents(tx, { status, limit: 200 }),
-      shops: await cardStates(tx),
-      verifiers: await listVerifierStatus(tx),
-    }));
+    const { config: c } = platform;
+    const data = await inOperator(platform, request, roles, async ({ tx, principal }) => {
+      const verifiers = await listVerifierStatus(tx);
+      return {
+        principal,
+        events: await listSecurityEvents(tx, { status, limit: 200 }),
+        shops: await cardStates(tx),
+        verifiers,
+        detection: await loadDetectionState(tx, {
+          monitorIntervalMinutes: c.MONITOR_INTERVAL_MINUTES,
+          verifierIntervalSeconds: c.VERIFIER_INTERVAL_SECONDS,
+          monitorUnavailable: monitorUnavailableReason(c),
+          verifiers,
+        }),
+      };
+    });
     const acknowledged = (request.query as { acknowledged?: string }).acknowledged === '1';
     return reply.page(
       <SecurityDashboardPage
@@ -59,6 +71,7 @@ export function operatorSecurityRoutes(app: FastifyInstance, platform: Platform)
         events={data.events}
         shops={data.shops}
         verifiers={data.verifiers}
+        detection={data.detection}
         notice={acknowledged ? 'イベントを確認済みにしました。' : undefined}
       />,
       { page: 'operator-security' },

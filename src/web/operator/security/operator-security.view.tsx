@@ -2,7 +2,9 @@ import type { SecurityEventDetail, SecurityEventSummary } from '../../../domains
 import type { VerifierStatus } from '../../../domains/security/verifier-heartbeat.service.ts';
 import { type FieldErrors, FormErrors, formatDateTime, Notice, TextArea } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
+import { TableRegion } from '../../../platform/views/table-region.tsx';
 import { OperatorLayout, type OperatorPageFrame } from '../operator-layout.tsx';
+import { type ContainmentStats, type DetectionLayerState, formatSeconds } from './detection-state.data.ts';
 
 export const SEVERITY_LABELS = { critical: '重大', warning: '警告', info: '情報' } as const;
 const SEVERITY_BADGE = { critical: 'badge badge--danger', warning: 'badge badge--warn', info: 'badge' } as const;
@@ -35,7 +37,65 @@ export interface SecurityDashboardData {
   status: 'open' | 'all';
   shops: ShopCardState[];
   verifiers: VerifierStatus[];
+  detection: { layers: DetectionLayerState[]; containment: ContainmentStats };
   notice?: string;
+}
+
+const HEALTH_BADGE = { ok: 'badge badge--ok', warn: 'badge badge--warn', error: 'badge badge--danger' } as const;
+
+/** Seconds from an event's detection to the card stop it caused. */
+function stopLatency(e: Pick<SecurityEventSummary, 'firstSeenAt' | 'containedAt'>): string | null {
+  if (!e.containedAt) return null;
+  return formatSeconds(Math.max(0, (e.containedAt.getTime() - e.firstSeenAt.getTime()) / 1000));
+}
+
+function DetectionPanel(props: SecurityDashboardData['detection']) {
+  const c = props.containment;
+  return (
+    <section class="panel" aria-labelledby="detection-h">
+      <h2 id="detection-h">検知の状態</h2>
+      <p class="muted">
+        改ざんを見つける層ごとの、いま見込める検知までの時間（設定した間隔と直近の所要時間から計算）と稼働状態です。重大な検知は、その場でカード決済を停止します
+        {c.count > 0 && c.medianSeconds !== null && c.maxSeconds !== null
+          ? `（直近30日の ${c.count} 件: 検知から停止まで 中央値 ${formatSeconds(c.medianSeconds)}・最大 ${formatSeconds(c.maxSeconds)}、目標 10秒以内）。`
+          : '（目標: 検知から10秒以内）。'}
+      </p>
+      <TableRegion label="検知の状態">
+        <table class="stack-table">
+          <thead>
+            <tr>
+              <th scope="col">検知レイヤー</th>
+              <th scope="col">検知までの時間</th>
+              <th scope="col">状態</th>
+              <th scope="col" class="num">
+                未確認
+              </th>
+              <th scope="col">最後の検知</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.layers.map((l) => (
+              <tr key={l.id}>
+                <td>
+                  <strong>{l.label}</strong>
+                </td>
+                <td data-label="検知までの時間" class="stack-wide">
+                  {l.bound}
+                </td>
+                <td data-label="状態">
+                  <span class={HEALTH_BADGE[l.health]}>{l.health === 'ok' ? '正常' : l.health === 'warn' ? '注意' : '停止・異常'}</span> {l.status}
+                </td>
+                <td data-label="未確認" class="num">
+                  {l.openEvents}
+                </td>
+                <td data-label="最後の検知">{l.lastDetectedAt ? formatDateTime(l.lastDetectedAt) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableRegion>
+    </section>
+  );
 }
 
 function SeverityBadge(props: { severity: keyof typeof SEVERITY_LABELS }) {
@@ -68,50 +128,64 @@ export function SecurityDashboardPage(props: OperatorPageFrame & SecurityDashboa
         {props.events.length === 0 ? (
           <p class="muted">{props.status === 'open' ? '未確認のイベントはありません。' : 'イベントはまだありません。'}</p>
         ) : (
-          <div class="table-wrap">
-            <table>
+          <TableRegion label="セキュリティイベント">
+            <table class="stack-table">
               <thead>
                 <tr>
+                  <th scope="col">内容</th>
                   <th scope="col">重要度</th>
                   <th scope="col">ショップ</th>
                   <th scope="col">検知レイヤー</th>
-                  <th scope="col">内容</th>
                   <th scope="col" class="num">
                     回数
                   </th>
-                  <th scope="col">最終検知</th>
+                  <th scope="col">検知</th>
                   <th scope="col">状態</th>
                 </tr>
               </thead>
               <tbody>
-                {props.events.map((e) => (
-                  <tr key={e.id}>
-                    <td>
-                      <SeverityBadge severity={e.severity} />
-                    </td>
-                    <td>{e.shopName ?? 'プラットフォーム全体'}</td>
-                    <td>{LAYER_LABELS[e.layer] ?? e.layer}</td>
-                    <td>
-                      <a href={`/operator/security/events/${e.id}`}>{e.summary}</a>
-                    </td>
-                    <td class="num">{e.occurrences}</td>
-                    <td>{formatDateTime(e.lastSeenAt)}</td>
-                    <td>
-                      {e.acknowledgedAt ? '確認済み' : '未確認'}
-                      {e.containedAt && <span class="badge">カード停止済み</span>}
-                    </td>
-                  </tr>
-                ))}
+                {props.events.map((e) => {
+                  const latency = stopLatency(e);
+                  return (
+                    <tr key={e.id}>
+                      <td class="stack-wide">
+                        <a href={`/operator/security/events/${e.id}`}>{e.summary}</a>
+                      </td>
+                      <td data-label="重要度">
+                        <SeverityBadge severity={e.severity} />
+                      </td>
+                      <td data-label="ショップ">{e.shopName ?? 'プラットフォーム全体'}</td>
+                      <td data-label="検知レイヤー">{LAYER_LABELS[e.layer] ?? e.layer}</td>
+                      <td data-label="回数" class="num">
+                        {e.occurrences}
+                      </td>
+                      <td data-label="検知">
+                        {formatDateTime(e.firstSeenAt)}
+                        {e.occurrences > 1 && <span class="muted">（最終 {formatDateTime(e.lastSeenAt)}）</span>}
+                      </td>
+                      <td data-label="状態">
+                        {e.acknowledgedAt ? '確認済み' : '未確認'}
+                        {latency && (
+                          <>
+                            {' '}
+                            <span class="badge">カード停止済み</span> <span class="muted">検知から{latency}</span>
+                          </>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
       </section>
+      <DetectionPanel {...props.detection} />
       <div class="console-columns">
         <section class="panel" aria-labelledby="cards-h">
           <h2 id="cards-h">カード決済の停止状態</h2>
-          <div class="table-wrap">
-            <table>
+          <TableRegion label="カード決済の停止状態">
+            <table class="stack-table">
               <thead>
                 <tr>
                   <th scope="col">対象</th>
@@ -125,7 +199,7 @@ export function SecurityDashboardPage(props: OperatorPageFrame & SecurityDashboa
                 {props.shops.map((s) => (
                   <tr key={s.id ?? 'all'}>
                     <td>{s.name}</td>
-                    <td>
+                    <td data-label="カード決済">
                       {s.engaged ? (
                         <>
                           <span class="badge badge--danger">停止中{s.automatic ? '（自動）' : ''}</span> <span class="muted">{s.reason}</span>
@@ -136,12 +210,14 @@ export function SecurityDashboardPage(props: OperatorPageFrame & SecurityDashboa
                         '利用可能'
                       )}
                     </td>
-                    <td class="num">{s.openEvents}</td>
+                    <td data-label="未確認イベント" class="num">
+                      {s.openEvents}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
           <p class="muted">自動停止の解除は、原因を確認したうえで運営が決済の画面から行います（再認証が必要です）。</p>
         </section>
         <section class="panel" aria-labelledby="verifier-h">
