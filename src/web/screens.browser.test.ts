@@ -127,6 +127,9 @@ async function screenList(): Promise<Screen[]> {
     ['operator', 'staff', '/operator/staff'],
     ['operator', 'audit', '/operator/audit'],
     ['operator', 'network', '/operator/network'],
+    ['operator', 'security', '/operator/security'],
+    ['operator', 'monitor', '/operator/monitor'],
+    ['operator', 'inventory', '/operator/inventory'],
   ];
   return list.map(([audience, name, path]) => ({ audience, name, path }));
 }
