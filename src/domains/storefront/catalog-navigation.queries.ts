@@ -11,11 +11,15 @@ export interface CategoryNode {
   productCount: number;
 }
 
-/** Two levels, in the shop's order, with the number of active products in each. */
+/**
+ * Two levels, in the shop's order, with the number of listed products in each (active, with an
+ * active variant: what the listing shows). Cached per catalog version (catalog-navigation.cache.ts).
+ */
 export async function loadCategoryTree(tx: Tx): Promise<CategoryNode[]> {
   const { rows } = await sql<{ id: string; parent_id: string | null; slug: string; name: string; products: number }>`
     SELECT c.id, c.parent_id, c.slug, c.name,
-           (SELECT count(*)::int FROM products p WHERE p.tenant_id = c.tenant_id AND p.category_id = c.id AND p.status = 'active') AS products
+           (SELECT count(*)::int FROM products p
+             WHERE p.tenant_id = c.tenant_id AND p.category_id = c.id AND p.status = 'active' AND p.has_active_variant) AS products
       FROM categories c
      ORDER BY c.sort_order, c.name`.execute(tx);
   const roots = new Map<string, CategoryNode>();
@@ -44,7 +48,7 @@ export interface BrandFacet {
   productCount: number;
 }
 
-/** Brands with active products in a category (and its sub-categories), or in the whole shop. */
+/** Brands with listed products in a category (and its sub-categories), or in the whole shop. */
 export async function loadBrandFacets(tx: Tx, categoryId: string | null): Promise<BrandFacet[]> {
   const inCategory = categoryId
     ? sql`AND p.category_id IN (SELECT c.id FROM categories c WHERE c.id = ${categoryId}::uuid OR c.parent_id = ${categoryId}::uuid)`
@@ -52,7 +56,7 @@ export async function loadBrandFacets(tx: Tx, categoryId: string | null): Promis
   const { rows } = await sql<{ slug: string; name: string; products: number }>`
     SELECT b.slug, b.name, count(*)::int AS products
       FROM products p JOIN brands b ON b.tenant_id = p.tenant_id AND b.id = p.brand_id
-     WHERE p.status = 'active' ${inCategory}
+     WHERE p.status = 'active' AND p.has_active_variant ${inCategory}
      GROUP BY b.slug, b.name
      ORDER BY b.name`.execute(tx);
   return rows.map((r) => ({ slug: r.slug, name: r.name, productCount: Number(r.products) }));

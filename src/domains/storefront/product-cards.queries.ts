@@ -4,8 +4,11 @@ import { type MemberPrice, resolveMemberPrices } from '../pricing/member-price.t
 import { canSeePrice, type ProductRestriction, type StorefrontViewer } from './storefront-viewer.ts';
 
 /**
- * Product cards for listings, search, home sections and favourites: one query for the cards (with
- * the total when paging) and one for the member prices of every card on the page, however many.
+ * Product cards for listings, search, home sections and favourites, in two queries however large
+ * the catalog: (1) the page's product ids in order — for the default order a walk along an index
+ * that stops when the page is full — with the cards' details for those ids only and, when asked,
+ * the total as an index-only count; (2) the member prices of those cards. Listed products are the
+ * active ones with an active variant (products.has_active_variant, kept by a trigger).
  */
 
 export type StockStatus = 'in_stock' | 'low' | 'out';
@@ -37,6 +40,8 @@ export interface CardQuery {
   sort: CardSort;
   limit: number;
   offset?: number;
+  /** Count every match for paging (default true); sections that show a fixed few skip it. */
+  withTotal?: boolean;
 }
 
 export interface ProductCard {
@@ -79,6 +84,9 @@ export function containsPattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
+// The cheapest active variant's list price (price orders; only those sorts pay for it).
+const minListPrice = sql`(SELECT min(pv.list_price_yen) FROM product_variants pv WHERE pv.tenant_id = p.tenant_id AND pv.product_id = p.id AND pv.status = 'active')`;
+
 function orderBy(sort: CardSort, terms: readonly string[]): RawBuilder<unknown> {
   switch (sort) {
     case 'newest':
@@ -86,55 +94,75 @@ function orderBy(sort: CardSort, terms: readonly string[]): RawBuilder<unknown> 
     // Ordered by list price: ranks are one rate over all list prices, so the order only differs
     // from the member's own prices where a sale or negotiated price intervenes.
     case 'price_asc':
-      return sql`v.min_list ASC, p.code`;
+      return sql`${minListPrice} ASC, p.code`;
     case 'price_desc':
-      return sql`v.min_list DESC, p.code`;
+      return sql`${minListPrice} DESC, p.code`;
     case 'name':
       return sql`p.name, p.code`;
     case 'relevance':
       if (terms.length > 0) return sql`similarity(p.search_text, ${terms.join(' ')}) DESC, p.featured DESC, p.name, p.code`;
       return sql`p.featured DESC, p.published_at DESC NULLS LAST, p.code`;
     default:
+      // products_recommended_idx / products_category_listed_idx (migration 0023) hold this order.
       return sql`p.featured DESC, p.published_at DESC NULLS LAST, p.code`;
   }
 }
 
-export async function loadProductCards(tx: Tx, viewer: StorefrontViewer, query: CardQuery): Promise<{ cards: ProductCard[]; total: number }> {
-  const f = query.filter;
-  const terms = f.terms ?? [];
-  const conditions: RawBuilder<unknown>[] = [sql`p.tenant_id = ${viewer.tenantId}::uuid`, sql`p.status = 'active'`];
+/** The filter as conditions on `p` (products); every table named carries the shop explicitly. */
+function matchConditions(viewer: StorefrontViewer, f: CardFilter, terms: readonly string[]): RawBuilder<unknown> {
+  const shop = sql`${viewer.tenantId}::uuid`;
+  const conditions: RawBuilder<unknown>[] = [sql`p.tenant_id = ${shop}`, sql`p.status = 'active'`, sql`p.has_active_variant`];
   if (f.categoryId) {
-    conditions.push(sql`p.category_id IN (SELECT c.id FROM categories c WHERE c.id = ${f.categoryId}::uuid OR c.parent_id = ${f.categoryId}::uuid)`);
+    conditions.push(sql`p.category_id IN (SELECT c.id FROM categories c WHERE c.tenant_id = ${shop} AND (c.id = ${f.categoryId}::uuid OR c.parent_id = ${f.categoryId}::uuid))`);
   }
-  if (f.brandSlugs && f.brandSlugs.length > 0) conditions.push(sql`b.slug = ANY(${[...f.brandSlugs]}::text[])`);
-  if (f.inStockOnly) conditions.push(sql`v.available > 0`);
+  if (f.brandSlugs && f.brandSlugs.length > 0) {
+    conditions.push(sql`p.brand_id IN (SELECT b.id FROM brands b WHERE b.tenant_id = ${shop} AND b.slug = ANY(${[...f.brandSlugs]}::text[]))`);
+  }
+  if (f.inStockOnly) {
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM product_variants pv WHERE pv.tenant_id = p.tenant_id AND pv.product_id = p.id AND pv.status = 'active' AND pv.stock_on_hand > pv.stock_reserved)`,
+    );
+  }
   if (f.featuredOnly) conditions.push(sql`p.featured`);
-  if (f.favouritesOnly) conditions.push(sql`fav.product_id IS NOT NULL`);
+  if (f.favouritesOnly) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM favourites fav WHERE fav.tenant_id = p.tenant_id AND fav.product_id = p.id AND fav.user_id = ${viewer.userId}::uuid)`);
+  }
   if (f.productIds) conditions.push(sql`p.id = ANY(${[...f.productIds]}::uuid[])`);
   for (const term of terms) conditions.push(sql`p.search_text LIKE ${containsPattern(term)}`);
+  return sql.join(conditions, sql` AND `);
+}
 
+export async function loadProductCards(tx: Tx, viewer: StorefrontViewer, query: CardQuery): Promise<{ cards: ProductCard[]; total: number }> {
+  const terms = query.filter.terms ?? [];
+  const matches = matchConditions(viewer, query.filter, terms);
+  const total = query.withTotal === false ? sql`0` : sql`(SELECT count(*) FROM products p WHERE ${matches})`;
+
+  // ARRAY(…) keeps the page's order; the details are read for its ids only.
   const { rows } = await sql<CardRow>`
+    WITH page AS (
+      SELECT u.id, u.ord
+        FROM unnest(ARRAY(SELECT p.id FROM products p WHERE ${matches}
+                          ORDER BY ${orderBy(query.sort, terms)}
+                          LIMIT ${query.limit} OFFSET ${query.offset ?? 0})) WITH ORDINALITY AS u(id, ord)
+    )
     SELECT p.id, p.code, p.name, b.name AS brand_name, p.image_key, p.restriction, p.featured,
-           fav.product_id IS NOT NULL AS is_favourite,
+           EXISTS (SELECT 1 FROM favourites fav
+                    WHERE fav.tenant_id = p.tenant_id AND fav.product_id = p.id AND fav.user_id = ${viewer.userId}::uuid) AS is_favourite,
            v.variant_count, v.available, v.cheapest_variant_id,
            (SELECT i.content_hash FROM product_images i
              WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id ORDER BY i.sort_order LIMIT 1) AS image_hash,
-           count(*) OVER () AS total
-      FROM products p
+           ${total} AS total
+      FROM page
+      JOIN products p ON p.tenant_id = ${viewer.tenantId}::uuid AND p.id = page.id
       LEFT JOIN brands b ON b.tenant_id = p.tenant_id AND b.id = p.brand_id
-      LEFT JOIN favourites fav ON fav.tenant_id = p.tenant_id AND fav.product_id = p.id AND fav.user_id = ${viewer.userId}::uuid
       JOIN LATERAL (
         SELECT count(*)::int AS variant_count,
-               min(pv.list_price_yen) AS min_list,
                sum(greatest(pv.stock_on_hand - pv.stock_reserved, 0))::int AS available,
                (array_agg(pv.id ORDER BY pv.list_price_yen, pv.sort_order))[1] AS cheapest_variant_id
           FROM product_variants pv
          WHERE pv.tenant_id = p.tenant_id AND pv.product_id = p.id AND pv.status = 'active'
       ) v ON v.variant_count > 0
-     WHERE ${sql.join(conditions, sql` AND `)}
-     ORDER BY ${orderBy(query.sort, terms)}
-     LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`.execute(tx);
-
+     ORDER BY page.ord`.execute(tx);
   const priced = rows.filter((r) => canSeePrice(viewer, r.restriction)).map((r) => r.cheapest_variant_id);
   const prices = priced.length
     ? await resolveMemberPrices(tx, { tenantId: viewer.tenantId, rankId: viewer.rankId, variantIds: priced })

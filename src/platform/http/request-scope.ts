@@ -18,7 +18,13 @@ export interface ShopScope {
   session: Session | null;
   /** The member gate's rows, read in the setup round trip (empty unless a salon is signed in). */
   member: ShopMemberRows;
+  /** The shop's catalog version (migration 0023): what cached navigation is valid for. */
+  catalogVersion: number;
 }
+
+// Read with the member rows: cached catalog navigation knows it is current without a query.
+const SHOP_PRELOAD = `${SHOP_MEMBER_PRELOAD},
+  (SELECT cv.version FROM catalog_versions cv WHERE cv.tenant_id = t.id) AS catalog_version`;
 
 export interface PlatformScope {
   tx: Tx;
@@ -50,9 +56,9 @@ export async function inShop<T>(platform: Platform, request: FastifyRequest, fn:
     async ({ tx, tenant, session, preloaded }) => {
       if (!tenant || tenant.status === 'closed') throw new NotFoundError('このショップは見つかりませんでした。');
       request.tenantId = tenant.id;
-      return fn({ tx, tenant, session, member: shopMemberRowsOf(preloaded ?? {}) });
+      return fn({ tx, tenant, session, member: shopMemberRowsOf(preloaded ?? {}), catalogVersion: Number(preloaded?.catalog_version ?? 0) });
     },
-    SHOP_MEMBER_PRELOAD,
+    SHOP_PRELOAD,
   );
 }
 

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { searchTerms } from '../../domains/search/search-normalize.ts';
 import { NotFoundError } from '../../domains/shared/domain-error.ts';
-import { findCategory, loadBrandFacets, loadCategoryTree } from '../../domains/storefront/catalog-navigation.queries.ts';
+import { CatalogNavigationCache } from '../../domains/storefront/catalog-navigation.cache.ts';
+import { findCategory } from '../../domains/storefront/catalog-navigation.queries.ts';
 import { frequentlyBoughtProductIds, setFavourite } from '../../domains/storefront/favourites.service.ts';
 import { loadProductCards } from '../../domains/storefront/product-cards.queries.ts';
 import { loadProductPage } from '../../domains/storefront/product-page.queries.ts';
 import type { StorefrontViewer } from '../../domains/storefront/storefront-viewer.ts';
-import type { Tx } from '../../platform/db/tenant-scope.ts';
+import type { Database } from '../../platform/db/database.ts';
 import type { Platform } from '../../platform/http/platform.ts';
 import { inShop, type ShopScope } from '../../platform/http/request-scope.ts';
 import { FavouritesPage, type ListingData, ListingPage, type MemberHomeData, MemberHomePage, type MemberPageFrame } from './catalog-pages.view.tsx';
@@ -47,14 +48,31 @@ export function memberFrame(platform: Platform, request: FastifyRequest, scope: 
   };
 }
 
+// One per database (tests run several in a process); entries are per shop and catalog version.
+const navigationCaches = new WeakMap<Database, CatalogNavigationCache>();
+/** The shop's category tree and brand facets, cached for the request's catalog version (shared: never mutate). */
+export function catalogNavigation(platform: Platform, scope: ShopScope) {
+  let c = navigationCaches.get(platform.database);
+  if (!c) {
+    c = new CatalogNavigationCache();
+    navigationCaches.set(platform.database, c);
+  }
+  const cache = c;
+  return {
+    tree: () => cache.tree(scope.tx, scope.tenant.id, scope.catalogVersion),
+    brandFacets: (categoryId: string | null) => cache.brandFacets(scope.tx, scope.tenant.id, scope.catalogVersion, categoryId),
+  };
+}
+
 /** The member home's sections: a bounded number of queries whatever the catalog's size. */
-export async function loadMemberHome(tx: Tx, viewer: StorefrontViewer): Promise<MemberHomeData> {
-  const tree = await loadCategoryTree(tx);
-  const newest = await loadProductCards(tx, viewer, { filter: {}, sort: 'newest', limit: HOME_SECTION_SIZE });
-  const featured = await loadProductCards(tx, viewer, { filter: { featuredOnly: true }, sort: 'recommended', limit: HOME_SECTION_SIZE });
+export async function loadMemberHome(platform: Platform, scope: ShopScope, viewer: StorefrontViewer): Promise<MemberHomeData> {
+  const tx = scope.tx;
+  const tree = await catalogNavigation(platform, scope).tree();
+  const newest = await loadProductCards(tx, viewer, { filter: {}, sort: 'newest', limit: HOME_SECTION_SIZE, withTotal: false });
+  const featured = await loadProductCards(tx, viewer, { filter: { featuredOnly: true }, sort: 'recommended', limit: HOME_SECTION_SIZE, withTotal: false });
   const frequentIds = await frequentlyBoughtProductIds(tx, viewer, HOME_SECTION_SIZE);
   const frequent = frequentIds.length
-    ? await loadProductCards(tx, viewer, { filter: { productIds: frequentIds }, sort: 'recommended', limit: HOME_SECTION_SIZE })
+    ? await loadProductCards(tx, viewer, { filter: { productIds: frequentIds }, sort: 'recommended', limit: HOME_SECTION_SIZE, withTotal: false })
     : { cards: [] };
   return { tree, newest: newest.cards, featured: featured.cards, frequent: frequent.cards };
 }
@@ -69,10 +87,10 @@ export function catalogRoutes(app: FastifyInstance, platform: Platform) {
     const query = parseListingQuery(request.query);
     const page = await inShop(platform, request, async (scope) => {
       const ctx = await requireMemberPage(platform, scope, request);
-      const tree = await loadCategoryTree(scope.tx);
-      const found = findCategory(tree, slug);
+      const navigation = catalogNavigation(platform, scope);
+      const found = findCategory(await navigation.tree(), slug);
       if (!found) throw new NotFoundError('カテゴリが見つかりませんでした。');
-      const brands = await loadBrandFacets(scope.tx, found.category.id);
+      const brands = await navigation.brandFacets(found.category.id);
       const { cards, total } = await loadProductCards(scope.tx, ctx.viewer, {
         filter: { categoryId: found.category.id, brandSlugs: query.brands, inStockOnly: query.inStock },
         sort: query.sort,
@@ -103,7 +121,7 @@ export function catalogRoutes(app: FastifyInstance, platform: Platform) {
     const terms = searchTerms(q);
     const page = await inShop(platform, request, async (scope) => {
       const ctx = await requireMemberPage(platform, scope, request);
-      const brands = terms.length ? await loadBrandFacets(scope.tx, null) : [];
+      const brands = terms.length ? await catalogNavigation(platform, scope).brandFacets(null) : [];
       const { cards, total } = terms.length
         ? await loadProductCards(scope.tx, ctx.viewer, {
             filter: { terms, brandSlugs: query.brands, inStockOnly: query.inStock },
@@ -156,7 +174,7 @@ export function catalogRoutes(app: FastifyInstance, platform: Platform) {
   app.get('/favourites', async (request, reply) => {
     const page = await inShop(platform, request, async (scope) => {
       const ctx = await requireMemberPage(platform, scope, request);
-      const { cards } = await loadProductCards(scope.tx, ctx.viewer, { filter: { favouritesOnly: true }, sort: 'name', limit: 200 });
+      const { cards } = await loadProductCards(scope.tx, ctx.viewer, { filter: { favouritesOnly: true }, sort: 'name', limit: 200, withTotal: false });
       return { frame: memberFrame(platform, request, scope, ctx), cards };
     });
     return reply.page(<FavouritesPage frame={page.frame} cards={page.cards} />, { page: 'shop-favourites' });

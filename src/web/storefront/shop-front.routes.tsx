@@ -16,7 +16,7 @@ export function shopFrontRoutes(app: FastifyInstance, platform: Platform) {
       if (scope.session?.audience === 'salon') {
         try {
           const ctx = await requireMemberPage(platform, scope, request);
-          return { scope, member: { ctx, data: await loadMemberHome(scope.tx, ctx.viewer) } };
+          return { scope, member: { ctx, data: await loadMemberHome(platform, scope, ctx.viewer) } };
         } catch (err) {
           // Not approved by this shop (or signed out meanwhile): the closed front, as for anyone.
           if (!(err instanceof AuthRedirectError)) throw err;
