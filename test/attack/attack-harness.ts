@@ -8,7 +8,7 @@ import { hashSessionToken } from '../../src/domains/auth/session.service.ts';
 import type { MonitorProfile } from '../../src/domains/monitor/monitor.tables.ts';
 import { cardKillState } from '../../src/domains/payments/card-kill-switch.service.ts';
 import { contextOptions } from '../../src/monitor/walk-profiles.ts';
-import type { FileSetSpec } from '../../src/platform/build-manifest/build-files.ts';
+import { type FileSetSpec, productionDependencyDirs, serverFileSet } from '../../src/platform/build-manifest/build-files.ts';
 import { createBuildManifest, PROJECT_ROOT, writeBuildManifest } from '../../src/platform/build-manifest/build-manifest.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-scope.ts';
@@ -39,8 +39,8 @@ export interface TamperContext {
 
 export type HtmlTamper = (html: string, ctx: TamperContext, reply: FastifyReply) => string;
 
-/** What the tampered instance does to each HTML response (null: sends it unchanged). */
-export const tamperState: { html: HtmlTamper | null } = { html: null };
+/** What the tampered instance does to each HTML response (null: sends it unchanged), and every URL it was asked for. */
+export const tamperState: { html: HtmlTamper | null; requests: string[] } = { html: null, requests: [] };
 
 async function signedInEmail(database: Database, request: FastifyRequest): Promise<string | null> {
   const token = request.cookies?.oroshi_session;
@@ -54,6 +54,10 @@ async function signedInEmail(database: Database, request: FastifyRequest): Promi
 
 export function tamperPlugin(database: Database): RouteModule {
   return (instance) => {
+    // What reached the server: a skimmer exfiltrating through an endpoint the policy allows lands here.
+    instance.addHook('onRequest', async (request) => {
+      tamperState.requests.push(request.url);
+    });
     instance.addHook('onSend', async (request, reply, payload) => {
       const tamper = tamperState.html;
       if (!tamper || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').includes('text/html')) return payload;
@@ -68,23 +72,27 @@ export function tamperPlugin(database: Database): RouteModule {
   };
 }
 
+/**
+ * A production dependency the server loads on every page (the HTML renderer), signed with the rest:
+ * the copy holds this one of the hundreds the real manifest covers (copying all would cost more
+ * than the suite), with the real file-set rules (serverFileSet: what Node can load from it).
+ */
+export const SIGNED_DEPENDENCY = 'node_modules/preact-render-to-string';
+
 /** A signed copy of the attacked parts of the tree, and the real verifier pass over it. */
 export class SignedTree {
   readonly root = fs.mkdtempSync(path.join(os.tmpdir(), 'oroshi-attack-'));
   private readonly keys = generateKeyPairSync('ed25519');
   private readonly manifestPath = path.join(this.root, 'build-manifest.json');
   private readonly originals = new Map<string, Buffer>();
-  readonly spec: FileSetSpec = {
-    trees: [
-      { dir: 'src', include: (name) => /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) },
-      { dir: 'static', include: () => true },
-    ],
-    files: [],
-  };
+  readonly spec: FileSetSpec;
   private state = newVerifierRecordState('attack-suite', 30);
 
   constructor() {
-    for (const dir of ['src', 'static']) fs.cpSync(path.join(PROJECT_ROOT, dir), path.join(this.root, dir), { recursive: true });
+    const dirs = ['src', 'static', SIGNED_DEPENDENCY];
+    if (!productionDependencyDirs(PROJECT_ROOT).includes(SIGNED_DEPENDENCY)) throw new Error(`${SIGNED_DEPENDENCY} is not a production dependency`);
+    this.spec = { trees: serverFileSet(PROJECT_ROOT).trees.filter((t) => dirs.includes(t.dir)), files: [] };
+    for (const dir of dirs) fs.cpSync(path.join(PROJECT_ROOT, dir), path.join(this.root, dir), { recursive: true });
     writeBuildManifest(this.manifestPath, createBuildManifest({ root: this.root, privateKey: this.keys.privateKey, appEnv: 'test', spec: this.spec }));
   }
 
@@ -97,6 +105,13 @@ export class SignedTree {
     const file = this.file(rel);
     if (!this.originals.has(rel)) this.originals.set(rel, fs.readFileSync(file));
     fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+  }
+
+  /** The attacker's edit of a binary file (an image): appends bytes after what is there. */
+  append(rel: string, data: string | Buffer): void {
+    const file = this.file(rel);
+    if (!this.originals.has(rel)) this.originals.set(rel, fs.readFileSync(file));
+    fs.appendFileSync(file, data);
   }
 
   restore(): void {
@@ -196,6 +211,8 @@ export async function buyerVisit(
   options: { profile: MonitorProfile; password: string; then?: (page: import('playwright-core').Page) => Promise<void> },
 ): Promise<void> {
   const context = await browser.newContext(contextOptions(options.profile, browser));
+  // A step that cannot happen on a tampered page fails fast instead of waiting Playwright's 30 s.
+  context.setDefaultTimeout(10_000);
   try {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/account/sign-in?shop=${SHOP}`);
