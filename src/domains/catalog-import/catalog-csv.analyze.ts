@@ -60,6 +60,8 @@ export interface VariantPlan {
   minQuantity: number;
   orderMultiple: number;
   listPriceYen: number;
+  /** null: the file has no 棚番 column (left as it is). */
+  shelfLocation: string | null;
   /** null: the stock cell was blank (stock left as it is). */
   stock: number | null;
   stockDelta: number;
@@ -91,6 +93,7 @@ interface ExistingVariant {
   list_price_yen: number;
   stock_on_hand: number;
   stock_reserved: number;
+  shelf_location: string;
   prices: Map<string, RankPriceValue>;
 }
 
@@ -133,6 +136,7 @@ async function loadContext(tx: Tx) {
       'v.list_price_yen',
       'v.stock_on_hand',
       'v.stock_reserved',
+      'v.shelf_location',
     ])
     .execute();
   const priceRows = await tx.selectFrom('variant_rank_prices').select(['variant_id', 'rank_id', 'price_yen', 'rate']).execute();
@@ -300,6 +304,7 @@ export async function analyzeCatalogCsv(tx: Tx, filePath: string, options: { kee
       else descriptionHtml = description.html;
 
       // Variant fields
+      const shelfPresent = index.shelf_location !== undefined;
       const variant = variantSchema.safeParse({
         sku: cell('sku'),
         jan_code: cell('jan'),
@@ -309,6 +314,7 @@ export async function analyzeCatalogCsv(tx: Tx, filePath: string, options: { kee
         min_quantity: cell('min_quantity'),
         order_multiple: cell('order_multiple'),
         list_price_yen: cell('list_price'),
+        shelf_location: shelfPresent ? cell('shelf_location') : undefined,
       });
       const variantHeaders: Record<string, string> = {
         sku: HEADER_OF.sku,
@@ -319,6 +325,7 @@ export async function analyzeCatalogCsv(tx: Tx, filePath: string, options: { kee
         min_quantity: HEADER_OF.min_quantity,
         order_multiple: HEADER_OF.order_multiple,
         list_price_yen: HEADER_OF.list_price,
+        shelf_location: HEADER_OF.shelf_location,
       };
       if (!variant.success) for (const issue of variant.error.issues) addError(line, variantHeaders[String(issue.path[0])] ?? '', issue.message);
 
@@ -412,6 +419,7 @@ export async function analyzeCatalogCsv(tx: Tx, filePath: string, options: { kee
         existingVariant.min_quantity !== v.min_quantity ||
         existingVariant.order_multiple !== v.order_multiple ||
         existingVariant.list_price_yen !== v.list_price_yen ||
+        (shelfPresent && existingVariant.shelf_location !== v.shelf_location) ||
         (stock !== null && existingVariant.stock_on_hand !== stock) ||
         [...rankPrices].some(([rankId, value]) => !sameRankPrice(existingVariant.prices.get(rankId), value));
       const seenProduct = productSeen.get(code);
@@ -433,6 +441,7 @@ export async function analyzeCatalogCsv(tx: Tx, filePath: string, options: { kee
           minQuantity: v.min_quantity,
           orderMultiple: v.order_multiple,
           listPriceYen: v.list_price_yen,
+          shelfLocation: shelfPresent ? v.shelf_location : null,
           stock,
           stockDelta: stock === null ? 0 : stock - (existingVariant?.stock_on_hand ?? 0),
           rankPrices,

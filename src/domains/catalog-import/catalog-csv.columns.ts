@@ -24,6 +24,8 @@ export const CATALOG_COLUMNS = [
   { key: 'order_multiple', header: '注文単位', required: true },
   { key: 'list_price', header: '定価', required: true },
   { key: 'stock', header: '在庫数', required: true },
+  // Optional: a file without it leaves every variant's 棚番 as it is.
+  { key: 'shelf_location', header: '棚番', required: false },
 ] as const;
 
 export type CatalogColumnKey = (typeof CATALOG_COLUMNS)[number]['key'];

@@ -73,6 +73,7 @@ export async function commitCatalogCsv(tx: Tx, actor: CatalogActor, filePath: st
       min_quantity: v.minQuantity,
       order_multiple: v.orderMultiple,
       list_price_yen: v.listPriceYen,
+      ...(v.shelfLocation !== null ? { shelf_location: v.shelfLocation } : {}),
     };
     let variantId = v.existingId;
     if (!variantId) {

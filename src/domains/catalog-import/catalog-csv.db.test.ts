@@ -44,7 +44,7 @@ beforeAll(async () => {
       });
     const a = await product('RT-1', 'モイスト シャンプー「ローズ」', '<p>髪に、うるおい。"サロン専売"</p>\n<ul><li>1,000ml</li></ul>');
     const b = await product('RT-2', '=ヘアカラー 2剤 6%', '<p>過酸化水素 ６％</p>');
-    const v1 = await saveVariant(tx, actor, a.id, null, { sku: 'RT-1-500', jan_code: jan(1), label: '500ml ボトル', capacity: '500ml', list_price_yen: '1800' });
+    const v1 = await saveVariant(tx, actor, a.id, null, { sku: 'RT-1-500', jan_code: jan(1), label: '500ml ボトル', capacity: '500ml', list_price_yen: '1800', shelf_location: 'ａ-03-2' });
     await saveVariant(tx, actor, a.id, null, { sku: 'RT-1-1000', jan_code: jan(2), label: '1000ml 詰替', capacity: '1000ml', pack_size: '6', min_quantity: '6', order_multiple: '6', list_price_yen: '2900' });
     await saveVariant(tx, actor, b.id, null, { sku: 'RT-2-1000', jan_code: '', capacity: '1000ml', list_price_yen: '980' });
     await setRankPrices(tx, actor, v1.id, { [shop.ranks[0]!.id]: '1200', [shop.ranks[1]!.id]: '77.5%' });
@@ -119,7 +119,7 @@ describe('catalog CSV round trip', () => {
   it('imports new and changed rows in one go, recording stock changes', async () => {
     const lines = (await exportText()).trimEnd().split('\r\n');
     const changed = lines.map((l) => l.replace(',1800,36,', ',1900,40,'));
-    changed.push(['NEW-1', '新商品 トリートメント', 'aqua-salon', 'shampoo', 'active', '8', 'none', '0', '1', '<p>新しい</p>', 'NEW-1-200', jan(77), '', '200g', '1', '1', '1', '1500', '12', '900', '80%'].join(','));
+    changed.push(['NEW-1', '新商品 トリートメント', 'aqua-salon', 'shampoo', 'active', '8', 'none', '0', '1', '<p>新しい</p>', 'NEW-1-200', jan(77), '', '200g', '1', '1', '1', '1500', '12', 'b-01', '900', '80%'].join(','));
     const file = writeFile('changes.csv', `${changed.join('\r\n')}\r\n`);
     const analysis = await withTenant(database, shop.tenantId, (tx) => analyzeCatalogCsv(tx, file));
     expect(analysis.errors).toEqual([]);
@@ -131,7 +131,7 @@ describe('catalog CSV round trip', () => {
       tx
         .selectFrom('product_variants as v')
         .innerJoin('products as p', 'p.id', 'v.product_id')
-        .select(['v.sku', 'v.list_price_yen', 'v.stock_on_hand', 'p.tax_rate', 'p.search_text'])
+        .select(['v.sku', 'v.list_price_yen', 'v.stock_on_hand', 'p.tax_rate', 'p.search_text', 'v.shelf_location'])
         .where('v.sku', 'in', ['RT-1-500', 'NEW-1-200'])
         .orderBy('v.sku')
         .execute(),
@@ -141,6 +141,8 @@ describe('catalog CSV round trip', () => {
       ['RT-1-500', 1900, 40, 10],
     ]);
     expect(rows[0]!.search_text).toContain('とりーとめんと');
+    // 棚番 as typed (upper-cased), and kept by a row that repeats it.
+    expect(rows.map((r) => r.shelf_location)).toEqual(['B-01', 'A-03-2']);
     const history = await withTenant(database, shop.tenantId, (tx) => tx.selectFrom('stock_adjustments').select(['delta', 'reason']).where('reason', '=', 'import').orderBy('delta').execute());
     expect(history).toEqual([
       { delta: 4, reason: 'import' },
@@ -149,9 +151,41 @@ describe('catalog CSV round trip', () => {
   });
 });
 
+describe('棚番 (shelf location) column', () => {
+  it('is optional: a file without it leaves shelves alone; with it, shelves change; a bad one is a row error', async () => {
+    const lines = (await exportText()).trimEnd().split('\r\n');
+    const header = lines[0]!.split(',');
+    const at = header.indexOf('棚番');
+    expect(at).toBeGreaterThan(0);
+    // Cells after 棚番 are plain, so count from the right (the description may hold quoted commas).
+    const fromEnd = header.length - at;
+    const cells = (l: string) => l.split(',');
+    const shelfIndex = (l: string) => cells(l).length - fromEnd;
+    const setShelf = (l: string, value: string) => cells(l).map((c, j) => (j === shelfIndex(l) ? value : c)).join(',');
+    const without = lines.map((l) => cells(l).filter((_, j) => j !== shelfIndex(l)).join(','));
+    const noColumn = writeFile('no-shelf.csv', `${without.join('\r\n')}\r\n`);
+    const unchanged = await withTenant(database, shop.tenantId, (tx) => analyzeCatalogCsv(tx, noColumn));
+    expect(unchanged.errors).toEqual([]);
+    expect(unchanged.variants.changed).toBe(0);
+
+    const moved = lines.map((l, i) => (i === 0 || !l.includes('RT-1-500') ? l : setShelf(l, 'C-10-1')));
+    const file = writeFile('shelf.csv', `${moved.join('\r\n')}\r\n`);
+    const analysis = await withTenant(database, shop.tenantId, (tx) => analyzeCatalogCsv(tx, file));
+    expect(analysis.variants.changed).toBe(1);
+    expect((await withTenant(database, shop.tenantId, (tx) => commitCatalogCsv(tx, actor, file, 'shelf.csv'))).ok).toBe(true);
+    const row = await withTenant(database, shop.tenantId, (tx) => tx.selectFrom('product_variants').select('shelf_location').where('sku', '=', 'RT-1-500').executeTakeFirstOrThrow());
+    expect(row.shelf_location).toBe('C-10-1');
+
+    const bad = lines.map((l, i) => (i === 0 || !l.includes('RT-1-500') ? l : setShelf(l, '棚 1')));
+    const badFile = writeFile('bad-shelf.csv', `${bad.join('\r\n')}\r\n`);
+    const refused = await withTenant(database, shop.tenantId, (tx) => analyzeCatalogCsv(tx, badFile));
+    expect(refused.errors).toEqual([expect.objectContaining({ column: '棚番', message: expect.stringContaining('棚番は半角英数字') })]);
+  });
+});
+
 describe('catalog CSV errors: per row, and nothing imported', () => {
   const validNewRow = (over: Partial<Record<number, string>> = {}) => {
-    const cells = ['ERR-1', 'エラー確認用', 'aqua-salon', 'shampoo', 'active', '10', 'none', '0', '0', '<p>説明</p>', 'ERR-1-A', jan(500), '', '100ml', '1', '1', '1', '1000', '5', '', ''];
+    const cells = ['ERR-1', 'エラー確認用', 'aqua-salon', 'shampoo', 'active', '10', 'none', '0', '0', '<p>説明</p>', 'ERR-1-A', jan(500), '', '100ml', '1', '1', '1', '1000', '5', '', '', ''];
     for (const [i, v] of Object.entries(over)) cells[Number(i)] = v!;
     return cells.join(',');
   };
@@ -165,7 +199,7 @@ describe('catalog CSV errors: per row, and nothing imported', () => {
     ['unknown category', async () => `${await header()}\r\n${validNewRow({ 3: 'no-such-category' })}\r\n`, 'カテゴリコード', /ありません/],
     ['negative price', async () => `${await header()}\r\n${validNewRow({ 17: '-100' })}\r\n`, '定価', /負の数/],
     ['non-numeric price', async () => `${await header()}\r\n${validNewRow({ 17: '千円' })}\r\n`, '定価', /半角数字/],
-    ['negative rank price', async () => `${await header()}\r\n${validNewRow({ 19: '-5' })}\r\n`, 'ランク価格:gold', /負の数/],
+    ['negative rank price', async () => `${await header()}\r\n${validNewRow({ 20: '-5' })}\r\n`, 'ランク価格:gold', /負の数/],
     [
       'duplicate SKU in the file',
       async () => `${await header()}\r\n${validNewRow()}\r\n${validNewRow({ 11: jan(502) })}\r\n`,

@@ -49,6 +49,7 @@ export async function catalogCsvTable(tx: Tx): Promise<{ header: string[]; rows:
       'v.order_multiple',
       'v.list_price_yen',
       'v.stock_on_hand',
+      'v.shelf_location',
     ])
     .orderBy('p.code')
     .orderBy('v.sort_order')
@@ -79,6 +80,7 @@ export async function catalogCsvTable(tx: Tx): Promise<{ header: string[]; rows:
       String(v.order_multiple),
       String(v.list_price_yen),
       String(v.stock_on_hand),
+      v.shelf_location,
       ...ranks.map((r) => formatRankPrice(priceOf.get(`${v.id}:${r.id}`))),
     ],
   }));

@@ -130,6 +130,7 @@ export interface VariantDetail {
   stock_reserved: number;
   sort_order: number;
   status: 'active' | 'archived';
+  shelf_location: string;
   rankPrices: { rank_id: string; price_yen: number | null; rate: string | null }[];
   tiers: { id: string; min_quantity: number; discount_rate: string }[];
   sales: { id: string; price_yen: number; starts_at: Date; ends_at: Date }[];
@@ -212,6 +213,7 @@ export async function getProductDetail(tx: Tx, productId: string): Promise<Produ
       stock_reserved: v.stock_reserved,
       sort_order: v.sort_order,
       status: v.status,
+      shelf_location: v.shelf_location,
       rankPrices: prices.filter((p) => p.variant_id === v.id),
       tiers: tiers.filter((t) => t.variant_id === v.id),
       sales: sales.filter((s) => s.variant_id === v.id),

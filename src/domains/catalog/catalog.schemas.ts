@@ -27,6 +27,15 @@ const optionalText = (label: string, max: number) =>
     .optional()
     .transform((v) => v ?? '');
 
+/** 棚番 such as A-03-2: half-width letters, digits, hyphens, dots (full-width input is folded). */
+export const SHELF_LOCATION = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$/;
+export const SHELF_LOCATION_MESSAGE = '棚番は半角英数字・ハイフン・ドット・アンダースコアで20文字以内で入力してください（例: A-03-2）。';
+const shelfLocationField = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').normalize('NFKC').trim().toUpperCase())
+  .pipe(z.string().refine((v) => v === '' || SHELF_LOCATION.test(v), SHELF_LOCATION_MESSAGE));
+
 /** Whole numbers as people type them: full-width digits and thousands separators are fine. */
 export function intField(label: string, min: number, max: number, fallback?: number) {
   return z
@@ -119,6 +128,7 @@ export const variantSchema = z
     list_price_yen: intField('定価', 0, 100_000_000),
     sort_order: intField('表示順', -100000, 100000, 0),
     status: z.enum(['active', 'archived'], { error: '状態を選んでください。' }).optional().transform((v) => v ?? 'active'),
+    shelf_location: shelfLocationField,
   })
   .superRefine((v, ctx) => {
     if (v.min_quantity % v.order_multiple !== 0) {

@@ -59,6 +59,7 @@ export async function saveVariant(tx: Tx, actor: CatalogActor, productId: string
     list_price_yen: input.list_price_yen,
     sort_order: input.sort_order,
     status: input.status,
+    shelf_location: input.shelf_location,
   };
   let id: string;
   try {
@@ -79,6 +80,7 @@ export async function saveVariant(tx: Tx, actor: CatalogActor, productId: string
     sku: input.sku,
     jan: input.jan_code,
     listPriceYen: input.list_price_yen,
+    shelfLocation: input.shelf_location,
   });
   return { id };
 }

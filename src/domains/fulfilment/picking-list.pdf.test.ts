@@ -3,7 +3,7 @@ import { pdfInfo, pdfPagesText, pdfText, previewPdfIfRequested, textRow } from '
 import {
   type PickingListModel,
   type PickingOrder,
-  pickingRowsInSkuOrder,
+  pickingRowsInWalkOrder,
   renderPickingListPdf,
 } from './picking-list.pdf.ts';
 
@@ -50,9 +50,9 @@ function squeeze(text: string): string {
   return text.replace(/[ \t]+/g, ' ');
 }
 
-describe('pickingRowsInSkuOrder', () => {
-  it('flattens every order line and sorts by SKU (numeric-aware), then location, then order', () => {
-    const rows = pickingRowsInSkuOrder(orders);
+describe('pickingRowsInWalkOrder', () => {
+  it('flattens every order line and sorts by 棚番 (numeric-aware), then SKU, then order', () => {
+    const rows = pickingRowsInWalkOrder(orders);
     expect(rows.map((row) => `${row.sku} ${row.orderNumber}`)).toEqual([
       'CL-0007 ORD-26-11-0151',
       'CL-0010 ORD-26-11-0149',
@@ -62,10 +62,18 @@ describe('pickingRowsInSkuOrder', () => {
       'SH-1000 ORD-26-11-0151',
     ]);
   });
+
+  it('walks the shelves in order, whatever the SKUs, and puts lines without a 棚番 last', () => {
+    const rows = pickingRowsInWalkOrder([
+      { orderNumber: 'O-1', customerName: 'a', lines: [{ sku: 'A-1', name: 'x', location: 'B-10', quantity: 1 }, { sku: 'Z-9', name: 'y', location: 'A-2', quantity: 1 }, { sku: 'M-5', name: 'z', location: '', quantity: 1 }] },
+      { orderNumber: 'O-2', customerName: 'b', lines: [{ sku: 'Q-3', name: 'w', location: 'B-9', quantity: 1 }] },
+    ]);
+    expect(rows.map((r) => `${r.location || '—'} ${r.sku}`)).toEqual(['A-2 Z-9', 'B-9 Q-3', 'B-10 A-1', '— M-5']);
+  });
 });
 
 describe('renderPickingListPdf', () => {
-  it('lists the orders and the picks in SKU order with location, JAN, quantity and a tick box', async () => {
+  it('lists the orders and the picks in 棚番 order with location, JAN, quantity and a tick box', async () => {
     const pdf = await renderPickingListPdf(list);
     await previewPdfIfRequested(pdf, 'picking-list');
     const text = squeeze(await pdfText(pdf));
@@ -80,7 +88,7 @@ describe('renderPickingListPdf', () => {
     expect(text).toMatch(/ORD-26-11-0150 株式会社𠮷野家ビューティー ヤマト運輸 宅急便 2026年11月21日 2/);
     expect(text).toMatch(/ORD-26-11-0151 ﾍｱｻﾛﾝ ｺﾊﾙ 佐川急便 3/);
     expect(text).toContain('Beauty Salon 髙橋');
-    expect(text).toMatch(/済 ロケーション SKU \/ JAN 商品名 数量 注文番号 ロット/);
+    expect(text).toMatch(/済 棚番 SKU \/ JAN 商品名 数量 注文番号 ロット/);
     // SKU and JAN share a cell on two lines.
     expect(textRow(text, 'A-01-2')).toBe(
       'A-01-2 CL-0007 ヘアカラー アッシュブラウン ７ＡＢ 24本 ORD-26-11-0151 4901234560017 80g',
@@ -115,11 +123,12 @@ describe('renderPickingListPdf', () => {
     expect(pages.length).toBeGreaterThanOrEqual(2);
     for (const page of pages.slice(1)) {
       expect(page).toContain('ピッキングリスト No. PK-2026-11-20-01（続き）');
-      expect(page).toMatch(/済 ロケーション SKU \/ JAN 商品名 数量 注文番号 ロット/);
+      expect(page).toMatch(/済 棚番 SKU \/ JAN 商品名 数量 注文番号 ロット/);
     }
     const all = pages.join('\n');
-    const skus = [...all.matchAll(/SKU-(\d{3})/g)].map((match) => Number(match[1]));
-    expect(skus).toHaveLength(80);
-    expect([...skus].sort((a, b) => a - b)).toEqual(skus);
+    // Shelf by shelf (C-01 … C-04), SKUs ascending within each shelf.
+    const picks = [...all.matchAll(/(C-0\d) SKU-(\d{3})/g)].map((match) => `${match[1]} ${match[2]}`);
+    expect(picks).toHaveLength(80);
+    expect([...picks].sort()).toEqual(picks);
   });
 });

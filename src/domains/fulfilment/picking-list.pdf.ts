@@ -9,9 +9,10 @@ import {
   startRunningHeader,
 } from '../../platform/pdf/pdf-layout.ts';
 
-// ピッキングリスト for a batch of orders. Lines are printed in SKU order (then location, then
-// order) so the picker collects each product once for every order in the batch; the tick box
-// and the lot column are filled in by hand on the warehouse floor.
+// ピッキングリスト for a batch of orders. Lines are printed in 棚番 order (the picker's walk
+// through the warehouse; lines without a location last), then SKU, then order, so each product
+// is collected once for every order in the batch; the tick box and the lot column are filled in
+// by hand on the warehouse floor.
 
 export interface PickingLine {
   sku: string;
@@ -52,19 +53,20 @@ interface PickRow extends PickingLine {
   orderNumber: string;
 }
 
-export function pickingRowsInSkuOrder(orders: readonly PickingOrder[]): PickRow[] {
+export function pickingRowsInWalkOrder(orders: readonly PickingOrder[]): PickRow[] {
   return orders
     .flatMap((order) => order.lines.map((line) => ({ ...line, orderNumber: order.orderNumber })))
     .sort(
       (a, b) =>
-        codeOrder.compare(a.sku, b.sku) ||
+        Number(a.location === '') - Number(b.location === '') ||
         codeOrder.compare(a.location, b.location) ||
+        codeOrder.compare(a.sku, b.sku) ||
         codeOrder.compare(a.orderNumber, b.orderNumber),
     );
 }
 
 export async function renderPickingListPdf(model: PickingListModel): Promise<Buffer> {
-  const rows = pickingRowsInSkuOrder(model.orders);
+  const rows = pickingRowsInWalkOrder(model.orders);
   return renderPdf(
     {
       title: `ピッキングリスト ${model.listNumber}`,
@@ -107,11 +109,11 @@ export async function renderPickingListPdf(model: PickingListModel): Promise<Buf
           ],
         })),
       });
-      drawSectionHeading(doc, 'ピッキング明細（SKU順）');
+      drawSectionHeading(doc, 'ピッキング明細（棚番順）');
       drawTable(doc, {
         columns: [
           { header: '済', width: 4, checkbox: true },
-          { header: 'ロケーション', width: 13 },
+          { header: '棚番', width: 13 },
           { header: 'SKU / JAN', width: 16 },
           { header: '商品名', width: 31 },
           { header: '数量', width: 8, align: 'right' },

@@ -6,7 +6,7 @@ import { remainingLines, shipmentProgress } from './shipment.service.ts';
 
 /**
  * The picking list for orders ready to ship (or the chosen ones): what is still to ship of each
- * line. It is a working sheet, not an issued document, so it is drawn fresh every time.
+ * line, with the variant's current 棚番 (the list sorts by it). It is a working sheet, not an issued document, so it is drawn fresh every time.
  */
 export async function loadPickingList(tx: Tx, tenantId: string, orderIds: readonly string[] | null, now: Date = new Date()): Promise<PickingListModel> {
   let query = tx
@@ -21,7 +21,14 @@ export async function loadPickingList(tx: Tx, tenantId: string, orderIds: readon
   const picking: PickingOrder[] = [];
   for (const o of orders) {
     const remaining = new Map(remainingLines(await shipmentProgress(tx, tenantId, o.id)).map((l) => [l.lineNo, l.quantity]));
-    const lines = await tx.selectFrom('order_lines').select(['line_no', 'sku', 'jan_code', 'name', 'capacity']).where('tenant_id', '=', tenantId).where('order_id', '=', o.id).orderBy('line_no').execute();
+    const lines = await tx
+      .selectFrom('order_lines as l')
+      .leftJoin('product_variants as v', (j) => j.onRef('v.tenant_id', '=', 'l.tenant_id').onRef('v.id', '=', 'l.variant_id'))
+      .select(['l.line_no', 'l.sku', 'l.jan_code', 'l.name', 'l.capacity', 'v.shelf_location'])
+      .where('l.tenant_id', '=', tenantId)
+      .where('l.order_id', '=', o.id)
+      .orderBy('l.line_no')
+      .execute();
     picking.push({
       orderNumber: o.order_number,
       customerName: o.salon_name,
@@ -29,7 +36,7 @@ export async function loadPickingList(tx: Tx, tenantId: string, orderIds: readon
       shippingMethod: o.delivery_date ? `指定日 ${deliveryDateLabel(String(o.delivery_date).slice(0, 10))}` : undefined,
       lines: lines
         .filter((l) => (remaining.get(l.line_no) ?? 0) > 0)
-        .map((l) => ({ sku: l.sku, janCode: l.jan_code ?? undefined, name: `${l.name}${l.capacity ? ` ${l.capacity}` : ''}`, location: '', quantity: remaining.get(l.line_no)! })),
+        .map((l) => ({ sku: l.sku, janCode: l.jan_code ?? undefined, name: `${l.name}${l.capacity ? ` ${l.capacity}` : ''}`, location: l.shelf_location ?? '', quantity: remaining.get(l.line_no)! })),
     });
   }
   const date = jstDateTime(now).date;

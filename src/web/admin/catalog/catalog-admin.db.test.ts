@@ -109,6 +109,25 @@ describe('catalog console', () => {
     expect(post.statusCode).toBe(404);
   });
 
+  it('edits a variant’s 棚番 (folded to half-width capitals); a bad one re-shows the form and changes nothing', async () => {
+    const productId = await withTenant(database, shop.tenantId, async (tx) => (await tx.selectFrom('product_variants').select('product_id').where('id', '=', variantId).executeTakeFirstOrThrow()).product_id);
+    const url = `${base()}/products/${productId}/variants/${variantId}`;
+    const f = await form(editor, url);
+    const post = (shelf: string) =>
+      app.inject({ method: 'POST', url, headers: { cookie: f.cookie, 'sec-fetch-site': 'same-origin' }, payload: { _csrf: f.token, sku: 'ADM-1-A', list_price_yen: '1000', pack_size: '1', min_quantity: '1', order_multiple: '1', status: 'active', shelf_location: shelf } });
+    const bad = await post('棚の奥');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('棚番は半角英数字');
+    expect(bad.body).toContain('value="棚の奥"');
+    const shelfOf = async () => (await withTenant(database, shop.tenantId, (tx) => tx.selectFrom('product_variants').select('shelf_location').where('id', '=', variantId).executeTakeFirstOrThrow())).shelf_location;
+    expect(await shelfOf()).toBe('');
+    const ok = await post('ｃ－０５－１');
+    expect(ok.statusCode).toBe(303);
+    expect(await shelfOf()).toBe('C-05-1');
+    const page = await app.inject({ url, headers: { cookie: editor } });
+    expect(page.body).toContain('value="C-05-1"');
+  });
+
   it('lets an order clerk see and adjust stock but not products', async () => {
     expect((await app.inject({ url: `${base()}/products`, headers: { cookie: clerk } })).statusCode).toBe(403);
     expect((await app.inject({ url: `${base()}/csv`, headers: { cookie: clerk } })).statusCode).toBe(403);

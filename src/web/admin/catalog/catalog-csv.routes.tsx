@@ -28,7 +28,7 @@ function CsvPage(props: AdminPageFrame & { uploadErrors?: FieldErrors; problems?
       <Notice>{props.notice}</Notice>
       <section class="panel" aria-labelledby="export-h">
         <h2 id="export-h">エクスポート</h2>
-        <p>1行が1つのバリエーション(SKU)です。ランク価格は「ランク価格:ランクコード」列に、円か掛け率(例: 75%)で入ります。</p>
+        <p>1行が1つのバリエーション(SKU)です。ランク価格は「ランク価格:ランクコード」列に、円か掛け率(例: 75%)で入ります。「棚番」列(例: A-03-2)は省略でき、省略したファイルでは棚番を変更しません。</p>
         <form method="post" action={`${base}/export`} class="catalog-inline">
           <CsrfField token={props.csrfToken} />
           <button type="submit" name="encoding" value="cp932">

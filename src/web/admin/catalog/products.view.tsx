@@ -255,6 +255,7 @@ export function ProductEditPage(
                   ))}
                   <td data-label="在庫(引当)">
                     {v.stock_on_hand}({v.stock_reserved})
+                    {v.shelf_location && <span class="muted order-sub">棚 {v.shelf_location}</span>}
                   </td>
                 </tr>
               ))}
@@ -317,6 +318,7 @@ export function variantFormValues(v: VariantDetail | null): FormValues {
     list_price_yen: String(v.list_price_yen),
     sort_order: String(v.sort_order),
     status: v.status,
+    shelf_location: v.shelf_location,
   };
 }
 
@@ -367,6 +369,7 @@ export function VariantPage(
           <Field {...p} name="order_multiple" label="注文単位" inputMode="numeric" required />
           <Field {...p} name="list_price_yen" label="定価(税抜・円)" inputMode="numeric" required />
           <Field {...p} name="sort_order" label="表示順" inputMode="numeric" />
+          <Field {...p} name="shelf_location" label="棚番（ロケーション）" hint="例: A-03-2。ピッキングリストはこの順に並びます" />
           <SelectField
             {...p}
             name="status"
