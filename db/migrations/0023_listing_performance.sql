@@ -38,6 +38,12 @@ CREATE INDEX products_recommended_idx ON products (tenant_id, featured DESC, pub
 CREATE INDEX products_category_listed_idx ON products (tenant_id, category_id, featured DESC, published_at DESC NULLS LAST, code)
   INCLUDE (brand_id, id) WHERE status = 'active' AND has_active_variant;
 
+-- A search visits every listed product of the shop (substring match, then relevance): this index
+-- holds what it reads, so it scans one shop's entries instead of every shop's rows with their
+-- descriptions.
+CREATE INDEX products_search_listed_idx ON products (tenant_id)
+  INCLUDE (search_text, featured, published_at, name, code, id, category_id, brand_id) WHERE status = 'active' AND has_active_variant;
+
 -- 2. A version per shop catalog, raised in the same transaction as any change to what the category
 --    tree and the brand facets show (categories, brands, a product's status, category, brand or
 --    listed state). The request's setup reads it, so a process may keep the tree and facets

@@ -84,28 +84,66 @@ export function containsPattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-// The cheapest active variant's list price (price orders; only those sorts pay for it).
-const minListPrice = sql`(SELECT min(pv.list_price_yen) FROM product_variants pv WHERE pv.tenant_id = p.tenant_id AND pv.product_id = p.id AND pv.status = 'active')`;
+type SortColumn = 'featured' | 'published_at' | 'name' | 'code' | 'sort_key';
 
-function orderBy(sort: CardSort, terms: readonly string[]): RawBuilder<unknown> {
+/**
+ * The sort's own computed key, when it has one: the relevance of a search (pg_trgm similarity) or
+ * the cheapest active variant's list price. Ranks are one rate over all list prices, so ordering
+ * by list price only differs from the member's own prices where a sale or negotiated price intervenes.
+ */
+function sortKey(sort: CardSort, terms: readonly string[]): RawBuilder<unknown> | null {
+  if (sort === 'relevance' && terms.length > 0) return sql`similarity(p.search_text, ${terms.join(' ')})`;
+  if (sort === 'price_asc' || sort === 'price_desc') {
+    return sql`(SELECT min(pv.list_price_yen) FROM product_variants pv WHERE pv.tenant_id = p.tenant_id AND pv.product_id = p.id AND pv.status = 'active')`;
+  }
+  return null;
+}
+
+function orderBy(sort: CardSort, terms: readonly string[], col: (name: SortColumn) => RawBuilder<unknown>): RawBuilder<unknown> {
   switch (sort) {
     case 'newest':
-      return sql`p.published_at DESC NULLS LAST, p.code`;
-    // Ordered by list price: ranks are one rate over all list prices, so the order only differs
-    // from the member's own prices where a sale or negotiated price intervenes.
+      return sql`${col('published_at')} DESC NULLS LAST, ${col('code')}`;
     case 'price_asc':
-      return sql`${minListPrice} ASC, p.code`;
+      return sql`${col('sort_key')} ASC, ${col('code')}`;
     case 'price_desc':
-      return sql`${minListPrice} DESC, p.code`;
+      return sql`${col('sort_key')} DESC, ${col('code')}`;
     case 'name':
-      return sql`p.name, p.code`;
+      return sql`${col('name')}, ${col('code')}`;
     case 'relevance':
-      if (terms.length > 0) return sql`similarity(p.search_text, ${terms.join(' ')}) DESC, p.featured DESC, p.name, p.code`;
-      return sql`p.featured DESC, p.published_at DESC NULLS LAST, p.code`;
+      if (terms.length > 0) return sql`${col('sort_key')} DESC, ${col('featured')} DESC, ${col('name')}, ${col('code')}`;
+      return sql`${col('featured')} DESC, ${col('published_at')} DESC NULLS LAST, ${col('code')}`;
     default:
       // products_recommended_idx / products_category_listed_idx (migration 0023) hold this order.
-      return sql`p.featured DESC, p.published_at DESC NULLS LAST, p.code`;
+      return sql`${col('featured')} DESC, ${col('published_at')} DESC NULLS LAST, ${col('code')}`;
   }
+}
+
+/**
+ * The page's product ids in order, as an ordered uuid[] expression, and the number of matches.
+ * The shop's default orders (no search terms) walk an index and stop when the page is full, with
+ * an index-only count beside. Searches and computed orders visit every match anyway: once, into a
+ * materialised set that both the page and the count read.
+ */
+function pageAndTotal(viewer: StorefrontViewer, query: CardQuery, terms: readonly string[]): { matched: RawBuilder<unknown>; pageIds: RawBuilder<unknown>; total: RawBuilder<unknown> } {
+  const matches = matchConditions(viewer, query.filter, terms);
+  const key = sortKey(query.sort, terms);
+  const window = sql`LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`;
+  if (key === null && terms.length === 0 && query.sort !== 'name') {
+    const fromProducts = (name: SortColumn) => sql.ref(`p.${name}`);
+    return {
+      matched: sql``,
+      pageIds: sql`ARRAY(SELECT p.id FROM products p WHERE ${matches} ORDER BY ${orderBy(query.sort, terms, fromProducts)} ${window})`,
+      total: query.withTotal === false ? sql`0` : sql`(SELECT count(*) FROM products p WHERE ${matches})`,
+    };
+  }
+  const fromMatched = (name: SortColumn) => sql.ref(`m.${name}`);
+  return {
+    matched: sql`matched AS MATERIALIZED (
+      SELECT p.id, p.featured, p.published_at, p.name, p.code, ${key ?? sql`NULL::int`} AS sort_key FROM products p WHERE ${matches}
+    ),`,
+    pageIds: sql`ARRAY(SELECT m.id FROM matched m ORDER BY ${orderBy(query.sort, terms, fromMatched)} ${window})`,
+    total: query.withTotal === false ? sql`0` : sql`(SELECT count(*) FROM matched)`,
+  };
 }
 
 /** The filter as conditions on `p` (products); every table named carries the shop explicitly. */
@@ -133,18 +171,11 @@ function matchConditions(viewer: StorefrontViewer, f: CardFilter, terms: readonl
 }
 
 export async function loadProductCards(tx: Tx, viewer: StorefrontViewer, query: CardQuery): Promise<{ cards: ProductCard[]; total: number }> {
-  const terms = query.filter.terms ?? [];
-  const matches = matchConditions(viewer, query.filter, terms);
-  const total = query.withTotal === false ? sql`0` : sql`(SELECT count(*) FROM products p WHERE ${matches})`;
+  const { matched, pageIds, total } = pageAndTotal(viewer, query, query.filter.terms ?? []);
 
   // ARRAY(…) keeps the page's order; the details are read for its ids only.
   const { rows } = await sql<CardRow>`
-    WITH page AS (
-      SELECT u.id, u.ord
-        FROM unnest(ARRAY(SELECT p.id FROM products p WHERE ${matches}
-                          ORDER BY ${orderBy(query.sort, terms)}
-                          LIMIT ${query.limit} OFFSET ${query.offset ?? 0})) WITH ORDINALITY AS u(id, ord)
-    )
+    WITH ${matched} page AS (SELECT u.id, u.ord FROM unnest(${pageIds}) WITH ORDINALITY AS u(id, ord))
     SELECT p.id, p.code, p.name, b.name AS brand_name, p.image_key, p.restriction, p.featured,
            EXISTS (SELECT 1 FROM favourites fav
                     WHERE fav.tenant_id = p.tenant_id AND fav.product_id = p.id AND fav.user_id = ${viewer.userId}::uuid) AS is_favourite,
