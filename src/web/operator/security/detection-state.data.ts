@@ -13,7 +13,7 @@ import type { Tx } from '../../../platform/db/tenant-scope.ts';
 export type LayerHealth = 'ok' | 'warn' | 'error';
 
 export interface DetectionLayerState {
-  id: 'browser_reports' | 'render_refusal' | 'browser_monitor' | 'build_verifier' | 'db_text_verifier' | 'egress' | 'dead_mans_switch';
+  id: 'browser_reports' | 'render_refusal' | 'browser_monitor' | 'build_verifier' | 'db_text_verifier' | 'settings_change' | 'egress' | 'dead_mans_switch';
   label: string;
   /** When the layer sees a change: in words, with the worst case in seconds where there is one. */
   bound: string;
@@ -45,6 +45,7 @@ const LAYER_EVENTS: Record<DetectionLayerState['id'], string[]> = {
   browser_monitor: ['browser_monitor'],
   build_verifier: ['build_verifier'],
   db_text_verifier: ['db_text_verifier'],
+  settings_change: ['settings_change'],
   egress: ['egress'],
   dead_mans_switch: ['dead_mans_switch'],
 };
@@ -145,11 +146,20 @@ export async function loadDetectionState(
     },
     {
       id: 'db_text_verifier',
-      label: '保存テキスト検証（商品説明など）',
+      label: '保存データ検証（商品説明・決済の接続先）',
       bound: `ファイル検証と同じ周期 ＝ 最長 約${formatSeconds(verifierBound)}`,
       boundSeconds: verifierBound,
       ...verifierHealth,
       ...events('db_text_verifier'),
+    },
+    {
+      id: 'settings_change',
+      label: '設定変更（決済の接続先・スタッフと権限・IP 制限・承認）',
+      bound: '変更の確定後、ジョブ処理の送信箱で配信（数秒）・同時にブラウザー監視を依頼',
+      boundSeconds: null,
+      health: 'ok',
+      status: '有効',
+      ...events('settings_change'),
     },
     { id: 'egress', label: '外向き通信の制限', bound: '送信しようとした時点（遮断して検知）', boundSeconds: null, health: 'ok', status: '有効', ...events('egress') },
     {

@@ -14,7 +14,7 @@ export const LAYER_LABELS: Record<string, string> = {
   trusted_types: 'ブラウザ報告（Trusted Types）',
   render_refusal: '配信拒否（未登録スクリプト）',
   build_verifier: 'ビルド検証',
-  db_text_verifier: '保存テキスト検証',
+  db_text_verifier: '保存データ検証',
   browser_monitor: 'ブラウザ監視',
   egress: '外向き通信',
   dead_mans_switch: '死活監視',
