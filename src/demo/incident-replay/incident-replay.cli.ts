@@ -224,7 +224,7 @@ try {
   process.stdout.write(
     `\n${docs.filter((d) => d.kind === 'member_letter').length} letters, ${docs.filter((d) => d.kind === 'public_notice').length} public notices (published), PPC 速報 and 確報 drafts, card-company CSV and the signed evidence bundle for ${view.incident.number}, in ${((Date.now() - t0) / 1000).toFixed(0)} s.\n` +
       `Detected → incident opened automatically at ${formatJst(view.incident.aware_at)}; PPC 速報 due ${formatJst(view.deadlines[0]!.dueAt)}.\n` +
-      `Start the platform on this data to look around: DATA_DIR=${path.relative(process.cwd(), dataDir)} PORT=3100 npm start (a security officer: ${OFFICER_EMAIL}, password ${DEMO_PASSWORD}, TOTP via npm run demo:totp -- ${OFFICER_EMAIL}).\n`,
+      `Start the platform on this data to look around: DATA_DIR=${path.relative(process.cwd(), dataDir)} PORT=3200 npm start (a security officer: ${OFFICER_EMAIL}, password ${DEMO_PASSWORD}, TOTP via npm run demo:totp -- ${OFFICER_EMAIL}).\n`,
   );
   if (mismatch) fail('the scope counts differ from the seeded activity');
 } finally {
