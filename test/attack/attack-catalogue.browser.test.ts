@@ -48,11 +48,12 @@ import {
 /**
  * BRIEF's attack catalogue against a running Oroshi (issue 7, item 8). Each scenario tampers the
  * way an attacker would — files on disk (checked by the real verifier over a signed copy of the
- * tree), database texts written directly as the owner, and what the restarted process then sends
- * (a second app instance on the same database) — then lets the ordinary traffic happen: a real
- * buyer's Chromium, the browser monitor's walk and a verifier pass. It asserts that at least two
+ * tree and of one production dependency), database texts written directly as the owner, settings
+ * through a taken-over staff session, and what the restarted process then sends (a second app
+ * instance on the same database) — then lets the ordinary traffic happen at once: a real buyer's
+ * Chromium, the browser monitor's walk and a verifier pass. It asserts that at least two
  * independent layers raised the deviation and that card payments for the shop stopped, and prints
- * the seconds from tampering to detection and to containment.
+ * the seconds from tampering to detection and to containment, and what the traffic cost.
  */
 
 const log = createLogger('silent');
