@@ -12,6 +12,10 @@ import { seedDemoPlatform } from '../demo/seed-platform.ts';
 import { seedDemoShopSettings } from '../demo/seed-shop-settings.ts';
 import { issueCustomerInvitationToken } from '../domains/accounts/membership.service.ts';
 import { startTotpEnrolment } from '../domains/auth/totp.service.ts';
+import { openIncident } from '../domains/incidents/incident.service.ts';
+import { SYSTEM_ACTOR } from '../domains/incidents/incident-actor.ts';
+import { sendDocuments } from '../domains/incidents/incident-sending.service.ts';
+import { produceIncidentDocuments } from '../domains/incidents/incident-workbench.service.ts';
 import { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Database } from '../platform/db/database.ts';
 import { withIdentity, withPlatform, withTenant } from '../platform/db/tenant-scope.ts';
@@ -77,6 +81,7 @@ async function screenList(): Promise<Screen[]> {
   });
   const s = `/s/${SHOP}`;
   const a = `/admin/${SHOP}`;
+  const incident = await seedScreenIncident(tenantId);
   const list: [Audience, string, string][] = [
     ['public', 'platform-home', '/'],
     ['public', 'shop-front', s],
@@ -127,11 +132,27 @@ async function screenList(): Promise<Screen[]> {
     ['operator', 'staff', '/operator/staff'],
     ['operator', 'audit', '/operator/audit'],
     ['operator', 'network', '/operator/network'],
+    ['operator', 'incidents', '/operator/incidents'],
+    ['operator', 'incident', `/operator/incidents/${incident.id}`],
+    ['admin', 'incidents', `${a}/incidents`],
+    ['admin', 'incident', `${a}/incidents/${incident.id}`],
+    ['public', 'shop-notice', `${s}/notices/${incident.noticeId}`],
     ['operator', 'security', '/operator/security'],
     ['operator', 'monitor', '/operator/monitor'],
     ['operator', 'inventory', '/operator/inventory'],
   ];
   return list.map(([audience, name, path]) => ({ audience, name, path }));
+}
+
+/** An incident on the shop with its documents produced and the public notice published (the incident screens). */
+async function seedScreenIncident(tenantId: string): Promise<{ id: string; noticeId: string }> {
+  const id = await openIncident(database, SYSTEM_ACTOR, { title: '決済画面の改ざん', source: 'customer_inquiry', awareAt: new Date(Date.now() - 86_400_000), tenantIds: [tenantId] });
+  await produceIncidentDocuments(database, platform.config.dataDir, SYSTEM_ACTOR, id);
+  await sendDocuments(database, SYSTEM_ACTOR, { incidentId: id, tenantId, kind: 'public_notice' });
+  const notice = await withTenant(database, tenantId, (tx) =>
+    tx.selectFrom('incident_documents').select('id').where('incident_id', '=', id).where('kind', '=', 'public_notice').executeTakeFirstOrThrow(),
+  );
+  return { id, noticeId: notice.id };
 }
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { IncidentDocumentRow, IncidentOverview } from '../../../domains/inc
 import type { ShopScope } from '../../../domains/incidents/incident-scope.query.ts';
 import { formatJst } from '../../../domains/incidents/jst.ts';
 import { TableRegion } from '../../../platform/views/table-region.tsx';
-import { DeadlineList, DocumentTable, MilestoneList, ScopeCounts, SOURCE_LABELS, STATUS_LABELS } from '../../operator/incidents/incident-parts.view.tsx';
+import { DeadlineList, DocumentTable, MilestoneList, ScopeCounts, SOURCE_LABELS, STATUS_LABELS } from '../../shared/incident-parts.view.tsx';
 import { AdminLayout, type AdminPageFrame, adminBase } from '../admin-layout.tsx';
 
 /** A shop's own view of the incidents it is on: its window, its counts, its documents, the deadlines. */

@@ -6,8 +6,8 @@ import { formatJst, formatJstInput } from '../../../domains/incidents/jst.ts';
 import { Field, type FieldErrors, FormErrors, type FormValues, Notice, SelectField, TextArea } from '../../../platform/views/console-form.tsx';
 import { CsrfField } from '../../../platform/views/layout.tsx';
 import { TableRegion } from '../../../platform/views/table-region.tsx';
+import { DeadlineList, DOCUMENT_LABELS, DocumentTable, MILESTONE_LABELS, MilestoneList, ScopeCounts, SOURCE_LABELS, STATUS_LABELS } from '../../shared/incident-parts.view.tsx';
 import { OperatorLayout, type OperatorPageFrame } from '../operator-layout.tsx';
-import { DeadlineList, DOCUMENT_LABELS, DocumentTable, MILESTONE_LABELS, MilestoneList, ScopeCounts, SOURCE_LABELS, STATUS_LABELS } from './incident-parts.view.tsx';
 
 export interface FormState {
   /** Which form the values and errors belong to. */

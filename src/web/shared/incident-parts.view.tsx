@@ -1,10 +1,13 @@
-import type { Deadline } from '../../../domains/incidents/incident-deadlines.ts';
-import type { IncidentDocumentRow } from '../../../domains/incidents/incident-overview.query.ts';
-import type { ShopScope } from '../../../domains/incidents/incident-scope.query.ts';
-import { formatJst } from '../../../domains/incidents/jst.ts';
-import { TableRegion } from '../../../platform/views/table-region.tsx';
+import type { Deadline } from '../../domains/incidents/incident-deadlines.ts';
+import type { IncidentDocumentRow } from '../../domains/incidents/incident-overview.query.ts';
+import type { ShopScope } from '../../domains/incidents/incident-scope.query.ts';
+import { formatJst } from '../../domains/incidents/jst.ts';
+import { TableRegion } from '../../platform/views/table-region.tsx';
 
-/** Pieces both consoles show: the operator's workbench and a shop's own view of its incidents. */
+/**
+ * Pieces both staff consoles show (the operator's workbench and a shop's own view of its
+ * incidents). They live outside both audiences so that neither imports the other.
+ */
 
 export const STATUS_LABELS = { open: '対応中', contained: '封じ込め済み', investigating: '調査中', reporting: '報告段階', closed: '終了' } as const;
 export const SOURCE_LABELS = { customer_inquiry: 'お客様からの問い合わせ', card_company: 'カード会社からの連絡', police: '警察からの連絡', security_event: '自動検知(重大イベント)', internal: '社内での発見' } as const;
