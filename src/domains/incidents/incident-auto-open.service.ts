@@ -69,7 +69,8 @@ export async function openIncidentForSecurityEvent(database: Database, event: Cr
       tx,
       SYSTEM_ACTOR,
       {
-        title: `重大なセキュリティイベント: ${event.summary}`.slice(0, 200),
+        // The layer's own severity tag ('[重大] …') is noise in a title.
+        title: `重大なセキュリティイベント: ${event.summary.replace(/^\[[^\]]*\]\s*/, '')}`.slice(0, 200),
         source: 'security_event',
         // Awareness is the moment the layer first reported it: the PPC deadlines run from here.
         awareAt: row.first_seen_at,
