@@ -13,13 +13,11 @@ export const bankTransferMethod: PaymentMethodPlugin = {
     return { available: true };
   },
   initial: { status: 'pending_payment', paymentStatus: 'unpaid' },
-  async onPlaced(tx, order, ctx) {
-    await tx
-      .updateTable('orders')
-      .set({ transfer_reference: transferReference(ctx.settings.shopSlug, order.orderNumber), payment_due_date: bankTransferDueDate(ctx.settings, ctx.now) })
-      .where('tenant_id', '=', order.tenantId)
-      .where('id', '=', order.id)
-      .execute();
+  orderColumns: (ctx, orderNumber) => ({
+    transfer_reference: transferReference(ctx.settings.shopSlug, orderNumber),
+    payment_due_date: bankTransferDueDate(ctx.settings, ctx.now),
+  }),
+  async onPlaced() {
     return { kind: 'done' };
   },
 };

@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { addDays, jstDateTime } from '../calendar/calendar-date.ts';
 import { type DeliveryChoiceResult, validateDeliveryChoice } from '../calendar/delivery-choice.ts';
 import type { Buyer } from '../cart/buyer.ts';
-import { type CartView, clearCart, loadCart } from '../cart/cart.service.ts';
+import { type CartView, loadCart } from '../cart/cart.service.ts';
 import { variantDisplayName } from '../cart/variant-snapshot.ts';
 import { storedSlotCode } from '../orders/order-format.ts';
-import { queueOrderConfirmationMail } from '../orders/order-mail.ts';
+import { queueOrderConfirmationMailOf } from '../orders/order-mail.ts';
 import { nextOrderNumber } from '../orders/order-number.ts';
 import { reserveStock } from '../orders/order-stock.ts';
 import type { ShopSettings } from '../orders/shop-settings.ts';
@@ -200,6 +200,8 @@ export interface PlaceOrderInput {
   confirmedTotalInclTax: number;
   clientIp?: string;
   now?: Date;
+  /** The shop as the caller holds it (the request's tenant row), for the confirmation mail; read when absent. */
+  shop?: { display_name: string; company_name: string; legal: unknown };
 }
 
 async function existingOrder(tx: Tx, buyer: Buyer, key: string) {
@@ -222,9 +224,6 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
   const { buyer, settings } = input;
   const now = input.now ?? new Date();
   if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) throw new ValidationError({ _form: 'ご注文の確認画面からもう一度お進みください。' });
-  const before = await existingOrder(tx, buyer, input.idempotencyKey);
-  if (before) return { kind: 'existing', orderId: before.id, orderNumber: before.order_number };
-
   await sql`SELECT id FROM memberships WHERE tenant_id = ${buyer.tenantId}::uuid AND id = ${buyer.membershipId}::uuid FOR UPDATE`.execute(tx);
   const raced = await existingOrder(tx, buyer, input.idempotencyKey);
   if (raced) return { kind: 'existing', orderId: raced.id, orderNumber: raced.order_number };
@@ -267,78 +266,87 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
     }
   }
 
+  const ctx = paymentContext(tx, settings, buyer, draft.totalInclTax, now);
+  // The shop-wide order number counter stays locked until commit: from here on, as few round
+  // trips as possible — the order, then its lines, its first event and the emptied cart together.
   const orderNumber = await nextOrderNumber(tx, buyer.tenantId, now);
+  const orderId = randomUUID();
   const perRate = new Map(draft.tax.perRate.map((r) => [r.rate, r]));
   const a = draft.address;
-  const order = await tx
-    .insertInto('orders')
-    .values({
-      tenant_id: buyer.tenantId,
-      order_number: orderNumber,
-      account_id: buyer.accountId,
-      membership_id: buyer.membershipId,
-      placed_by: buyer.userId,
-      status: draft.method.initial.status,
-      payment_method: draft.method.id,
-      payment_status: draft.method.initial.paymentStatus,
-      idempotency_key: input.idempotencyKey,
-      po_number: draft.form.poNumber,
-      notes: draft.form.notes,
-      location_id: a.locationId,
-      recipient_name: a.recipientName,
-      recipient_company: a.recipientCompany,
-      postal_code: a.postalCode,
-      prefecture: a.prefecture,
-      city: a.city,
-      address_line1: a.addressLine1,
-      address_line2: a.addressLine2,
-      phone: a.phone,
-      delivery_date: draft.delivery.date,
-      delivery_slot: storedSlotCode(draft.delivery.slot?.code ?? null),
-      subtotal_excl_tax: draft.cart.subtotalExclTax,
-      shipping_fee_excl_tax: draft.shipping.fee,
-      cod_fee_excl_tax: draft.methodFeeExclTax,
-      base_10: perRate.get(10)?.base ?? 0,
-      tax_10: perRate.get(10)?.tax ?? 0,
-      base_8: perRate.get(8)?.base ?? 0,
-      tax_8: perRate.get(8)?.tax ?? 0,
-      total_incl_tax: draft.totalInclTax,
-      is_synthetic: buyer.isSynthetic,
-      placed_at: now,
-    })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
+  const orderRow = {
+    id: orderId,
+    tenant_id: buyer.tenantId,
+    order_number: orderNumber,
+    account_id: buyer.accountId,
+    membership_id: buyer.membershipId,
+    placed_by: buyer.userId,
+    status: draft.method.initial.status,
+    payment_method: draft.method.id,
+    payment_status: draft.method.initial.paymentStatus,
+    idempotency_key: input.idempotencyKey,
+    po_number: draft.form.poNumber,
+    notes: draft.form.notes,
+    location_id: a.locationId,
+    recipient_name: a.recipientName,
+    recipient_company: a.recipientCompany,
+    postal_code: a.postalCode,
+    prefecture: a.prefecture,
+    city: a.city,
+    address_line1: a.addressLine1,
+    address_line2: a.addressLine2,
+    phone: a.phone,
+    delivery_date: draft.delivery.date,
+    delivery_slot: storedSlotCode(draft.delivery.slot?.code ?? null),
+    subtotal_excl_tax: draft.cart.subtotalExclTax,
+    shipping_fee_excl_tax: draft.shipping.fee,
+    cod_fee_excl_tax: draft.methodFeeExclTax,
+    base_10: perRate.get(10)?.base ?? 0,
+    tax_10: perRate.get(10)?.tax ?? 0,
+    base_8: perRate.get(8)?.base ?? 0,
+    tax_8: perRate.get(8)?.tax ?? 0,
+    total_incl_tax: draft.totalInclTax,
+    is_synthetic: buyer.isSynthetic,
+    placed_at: now,
+    transfer_reference: null,
+    payment_due_date: null,
+    ...draft.method.orderColumns?.(ctx, orderNumber),
+  };
+  const lines = draft.cart.lines.map((l, index) => ({
+    tenant_id: buyer.tenantId,
+    order_id: orderId,
+    line_no: index + 1,
+    variant_id: l.variantId,
+    product_id: l.snapshot.productId,
+    sku: l.snapshot.sku,
+    jan_code: l.snapshot.janCode,
+    name: [l.snapshot.productName, l.snapshot.label].filter(Boolean).join(' ').slice(0, 300),
+    capacity: l.snapshot.capacity,
+    quantity: l.quantity,
+    list_price_yen: l.snapshot.listPriceYen,
+    unit_price_excl_tax: l.price.unitPriceYen,
+    tax_rate: l.price.taxRate,
+    line_total_excl_tax: l.lineTotalExclTax,
+    lot_tracked: l.snapshot.lotTracked,
+  }));
+  await tx.insertInto('orders').values(orderRow).execute();
+  // One statement (data-modifying CTEs). Not with the order itself: a salon's scope may write
+  // lines and events only of an order it can already see (row-level security).
   await tx
-    .insertInto('order_lines')
-    .values(
-      draft.cart.lines.map((l, index) => ({
-        tenant_id: buyer.tenantId,
-        order_id: order.id,
-        line_no: index + 1,
-        variant_id: l.variantId,
-        product_id: l.snapshot.productId,
-        sku: l.snapshot.sku,
-        jan_code: l.snapshot.janCode,
-        name: [l.snapshot.productName, l.snapshot.label].filter(Boolean).join(' ').slice(0, 300),
-        capacity: l.snapshot.capacity,
-        quantity: l.quantity,
-        list_price_yen: l.snapshot.listPriceYen,
-        unit_price_excl_tax: l.price.unitPriceYen,
-        tax_rate: l.price.taxRate,
-        line_total_excl_tax: l.lineTotalExclTax,
-        lot_tracked: l.snapshot.lotTracked,
-      })),
+    .with('placed_lines', (db) => db.insertInto('order_lines').values(lines))
+    .with('placed_event', (db) =>
+      db
+        .insertInto('order_events')
+        .values({ tenant_id: buyer.tenantId, order_id: orderId, kind: 'status', from_state: null, to_state: draft.method.initial.status, actor_type: 'salon_user', actor_id: buyer.userId, note: 'ご注文' }),
     )
-    .execute();
-  await tx
-    .insertInto('order_events')
-    .values({ tenant_id: buyer.tenantId, order_id: order.id, kind: 'status', from_state: null, to_state: draft.method.initial.status, actor_type: 'salon_user', actor_id: buyer.userId, note: 'ご注文' })
+    .deleteFrom('cart_items')
+    .where('tenant_id', '=', buyer.tenantId)
+    .where('user_id', '=', buyer.userId)
     .execute();
   const next = await draft.method.onPlaced(
     tx,
     {
       tenantId: buyer.tenantId,
-      id: order.id,
+      id: orderId,
       orderNumber,
       accountId: buyer.accountId,
       userId: buyer.userId,
@@ -346,11 +354,19 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
       isSynthetic: buyer.isSynthetic,
       clientIp: input.clientIp ?? '',
     },
-    paymentContext(tx, settings, buyer, draft.totalInclTax, now),
+    ctx,
   );
-  await queueOrderConfirmationMail(tx, buyer.tenantId, order.id);
-  await clearCart(tx, buyer);
-  return { kind: 'placed', orderId: order.id, orderNumber, next };
+  // Composed from what was just written: no query but the outbox's.
+  const shop = input.shop ?? (await tx.selectFrom('tenants').select(['display_name', 'company_name', 'legal']).where('id', '=', buyer.tenantId).executeTakeFirstOrThrow());
+  await queueOrderConfirmationMailOf(tx, {
+    tenantId: buyer.tenantId,
+    order: orderRow,
+    lines,
+    shop,
+    buyer: { email: buyer.email, display_name: buyer.displayName, is_synthetic: buyer.isSynthetic },
+    settings,
+  });
+  return { kind: 'placed', orderId, orderNumber, next };
 }
 
 /** Display helper: the unit price with tax for a cart line (never summed into totals). */

@@ -26,13 +26,8 @@ export const invoiceMethod: PaymentMethodPlugin = {
     return { available: true };
   },
   initial: { status: 'confirmed', paymentStatus: 'unpaid' },
-  async onPlaced(tx, order, ctx) {
-    await tx
-      .updateTable('orders')
-      .set({ payment_due_date: invoiceDueDate(ctx.buyer, ctx.now), confirmed_at: ctx.now })
-      .where('tenant_id', '=', order.tenantId)
-      .where('id', '=', order.id)
-      .execute();
+  orderColumns: (ctx) => ({ payment_due_date: invoiceDueDate(ctx.buyer, ctx.now), confirmed_at: ctx.now }),
+  async onPlaced() {
     return { kind: 'done' };
   },
 };

@@ -1,6 +1,7 @@
+import type { Insertable } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import type { Buyer } from '../cart/buyer.ts';
-import type { OrderPaymentStatus, PaymentMethod } from '../orders/orders.tables.ts';
+import type { OrderPaymentStatus, OrdersTable, PaymentMethod } from '../orders/orders.tables.ts';
 import type { ShopSettings } from '../orders/shop-settings.ts';
 import { bankTransferMethod } from './bank-transfer.method.ts';
 import { invoiceMethod } from './invoice.method.ts';
@@ -34,6 +35,8 @@ export interface PlacedOrder {
   clientIp: string;
 }
 
+export type PlacementColumns = Partial<Pick<Insertable<OrdersTable>, 'transfer_reference' | 'payment_due_date' | 'confirmed_at'>>;
+
 /** After placement: show the completion page, or send the buyer on (e.g. the PSP's hosted page). */
 export type NextStep = { kind: 'done' } | { kind: 'redirect'; url: string };
 
@@ -47,6 +50,11 @@ export interface PaymentMethodPlugin {
   feeExclTax?(ctx: PaymentContext): number | null;
   /** The states an order placed with this method starts in. */
   initial: { status: 'pending_payment' | 'confirmed'; paymentStatus: OrderPaymentStatus };
+  /**
+   * Columns the order is written with from the start (a transfer reference, a due date, the
+   * confirmation time): part of the placement's one insert, not an update after it.
+   */
+  orderColumns?(ctx: PaymentContext, orderNumber: string): PlacementColumns;
   /** Runs inside the placement transaction, after the order and its lines exist. */
   onPlaced(tx: Tx, order: PlacedOrder, ctx: PaymentContext): Promise<NextStep>;
 }

@@ -1,7 +1,9 @@
+import type { Selectable } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { queueMail } from '../../platform/mail/mail.ts';
 import { deliveryDateLabel, formatYen, PAYMENT_METHOD_LABELS, postalLabel, slotLabelOfStoredCode } from './order-format.ts';
-import { loadShopSettings } from './shop-settings.ts';
+import type { OrderLinesTable, OrdersTable } from './orders.tables.ts';
+import { loadShopSettings, type ShopSettings } from './shop-settings.ts';
 
 /** Buyer mails about an order, queued in the caller's transaction and sent after commit. */
 
@@ -13,11 +15,63 @@ async function orderForMail(tx: Tx, tenantId: string, orderId: string) {
   return { order, lines, shop, buyer };
 }
 
+type OrderRow = Selectable<OrdersTable>;
+type LineRow = Selectable<OrderLinesTable>;
+
+/** What the confirmation mail says: the order as stored, its lines, the shop and the buyer. */
+export interface OrderConfirmationMailData {
+  tenantId: string;
+  order: Pick<
+    OrderRow,
+    | 'order_number'
+    | 'po_number'
+    | 'subtotal_excl_tax'
+    | 'shipping_fee_excl_tax'
+    | 'cod_fee_excl_tax'
+    | 'base_10'
+    | 'tax_10'
+    | 'base_8'
+    | 'tax_8'
+    | 'total_incl_tax'
+    | 'payment_method'
+    | 'payment_due_date'
+    | 'transfer_reference'
+    | 'postal_code'
+    | 'prefecture'
+    | 'city'
+    | 'address_line1'
+    | 'address_line2'
+    | 'recipient_company'
+    | 'recipient_name'
+    | 'phone'
+    | 'delivery_date'
+    | 'delivery_slot'
+    | 'notes'
+    | 'is_synthetic'
+  >;
+  lines: Pick<LineRow, 'name' | 'capacity' | 'sku' | 'unit_price_excl_tax' | 'quantity' | 'line_total_excl_tax' | 'tax_rate'>[];
+  shop: { display_name: string; company_name: string; legal: unknown };
+  buyer: { email: string; display_name: string; is_synthetic: boolean } | undefined;
+  settings: Pick<ShopSettings, 'bankAccount' | 'cancellationTerms'>;
+  orderUrl?: string | null;
+}
+
+/** Reads the stored order and queues its confirmation. */
 export async function queueOrderConfirmationMail(tx: Tx, tenantId: string, orderId: string, orderUrl: string | null = null): Promise<void> {
   const { order, lines, shop, buyer } = await orderForMail(tx, tenantId, orderId);
   if (!buyer || buyer.is_synthetic || order.is_synthetic) return;
-  const settings = await loadShopSettings(tx, tenantId);
-  const legal = typeof shop.legal === 'string' ? JSON.parse(shop.legal) : shop.legal;
+  await queueOrderConfirmationMailOf(tx, { tenantId, order, lines, shop, buyer, settings: await loadShopSettings(tx, tenantId), orderUrl });
+}
+
+/**
+ * Queues the confirmation from what the caller already holds (placement has just written every
+ * value): no query besides the outbox's own.
+ */
+export async function queueOrderConfirmationMailOf(tx: Tx, data: OrderConfirmationMailData): Promise<void> {
+  const { order, lines, shop, buyer, settings } = data;
+  const orderUrl = data.orderUrl ?? null;
+  if (!buyer || buyer.is_synthetic || order.is_synthetic) return;
+  const legal = (typeof shop.legal === 'string' ? JSON.parse(shop.legal) : shop.legal) as { returns?: string; phone?: string; email?: string } | null;
   const text: string[] = [
     `${buyer.display_name} 様`,
     '',
@@ -68,7 +122,7 @@ export async function queueOrderConfirmationMail(tx: Tx, tenantId: string, order
     legal?.phone ? `TEL ${legal.phone}  ${legal.email ?? ''}` : '',
   );
   await queueMail(tx, {
-    tenantId,
+    tenantId: data.tenantId,
     to: buyer.email,
     subject: `【${shop.display_name}】ご注文ありがとうございます（注文番号 ${order.order_number}）`,
     text: text.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n'),

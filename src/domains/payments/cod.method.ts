@@ -16,8 +16,8 @@ export const codMethod: PaymentMethodPlugin = {
   },
   feeExclTax: (ctx) => codFee(ctx.settings.codFeeBands, ctx.amountInclTax),
   initial: { status: 'confirmed', paymentStatus: 'unpaid' },
-  async onPlaced(tx, order) {
-    await tx.updateTable('orders').set({ confirmed_at: new Date() }).where('tenant_id', '=', order.tenantId).where('id', '=', order.id).execute();
+  orderColumns: (ctx) => ({ confirmed_at: ctx.now }),
+  async onPlaced() {
     return { kind: 'done' };
   },
 };

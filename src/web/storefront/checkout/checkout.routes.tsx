@@ -126,7 +126,7 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
     const result = await inShop(platform, request, async (scope) => {
       const { buyer, nav } = await requireShopBuyer(platform, scope, request, { canOrder: true });
       const settings = await loadShopSettings(scope.tx, scope.tenant.id);
-      const outcome = await placeOrder(scope.tx, { buyer, settings, form: values, idempotencyKey: key, confirmedTotalInclTax: confirmedTotal, clientIp: request.ip, now });
+      const outcome = await placeOrder(scope.tx, { buyer, settings, form: values, idempotencyKey: key, confirmedTotalInclTax: confirmedTotal, clientIp: request.ip, now, shop: scope.tenant });
       const data = outcome.kind === 'changed' && !outcome.draft ? await formData(scope.tx, buyer, scope.tenant.id, now) : null;
       return { outcome, tenant: scope.tenant, nav, cancellationTerms: settings.cancellationTerms, data };
     });
