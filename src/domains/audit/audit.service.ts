@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditActorType, AuditResult, AuditRow } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
-import { isSecuritySettingAction, queueSettingsChange } from '../security/settings-change.events.ts';
+import { isSecuritySettingChange, queueSettingsChange } from '../security/settings-change.events.ts';
 
 /**
  * Append-only, hash-chained audit log: one chain per shop and one for the platform
@@ -144,7 +144,7 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<AuditRow> 
     .where(sql<boolean>`tenant_id IS NOT DISTINCT FROM ${head.tenant_id}::uuid`)
     .execute();
   // A security-relevant setting change becomes a security event, committed with the change itself.
-  if (isSecuritySettingAction(row.action)) await queueSettingsChange(tx, row);
+  if (isSecuritySettingChange(row)) await queueSettingsChange(tx, row);
   return row;
 }
 

@@ -69,6 +69,12 @@ describe('security-relevant setting changes', () => {
       throw new Error('rollback');
     }).catch(() => undefined);
     expect(await queued()).toHaveLength(1);
+    // The shop's invoice settings: only a changed bank account (where transfers go) is security-relevant.
+    await withTenant(database, shop, async (tx) => {
+      await appendAudit(tx, { ...staffEntry('shop.invoice_issuer_updated', { changed: ['issuerPhone'] }), resourceType: 'shop_settings' });
+      await appendAudit(tx, { ...staffEntry('shop.invoice_issuer_updated', { changed: ['issuerName', 'bankAccount'] }), resourceType: 'shop_settings' });
+    });
+    expect((await queued()).map((r) => r.payload.action)).toEqual(['staff.role_change', 'shop.invoice_issuer_updated']);
   });
 
   it('raise a warning for an ordinary change and have the monitor walk the shop at once', async () => {

@@ -23,6 +23,8 @@ export const SETTINGS_CHANGE_OUTBOX_KIND = 'security.settings_change';
 
 /** Audit action → what changed (Japanese, for the event). */
 export const SECURITY_SETTING_ACTIONS: Readonly<Record<string, string>> = {
+  // Where buyers send bank transfers: swapped after a takeover, money goes to the attacker.
+  'shop.invoice_issuer_updated': '振込先の銀行口座',
   'payments.provider_key_set': '決済代行会社の接続先とキー',
   'payments.webhook_registered': '決済代行会社の Webhook 登録',
   'payments.card_resumed': 'カード決済の再開（停止の解除）',
@@ -35,8 +37,15 @@ export const SECURITY_SETTING_ACTIONS: Readonly<Record<string, string>> = {
   'inventory.approval.approve': 'スクリプト台帳の変更の承認',
 };
 
-export function isSecuritySettingAction(action: string): boolean {
-  return Object.hasOwn(SECURITY_SETTING_ACTIONS, action);
+/** Actions whose entry is security-relevant only for some fields (the detail's `changed` list says which). */
+const ONLY_WHEN_CHANGED: Readonly<Record<string, string>> = { 'shop.invoice_issuer_updated': 'bankAccount' };
+
+export function isSecuritySettingChange(entry: { action: string; detail?: unknown }): boolean {
+  if (!Object.hasOwn(SECURITY_SETTING_ACTIONS, entry.action)) return false;
+  const field = ONLY_WHEN_CHANGED[entry.action];
+  if (!field) return true;
+  const changed = (entry.detail as { changed?: unknown } | undefined)?.changed;
+  return Array.isArray(changed) && changed.includes(field);
 }
 
 export interface SettingsChangePayload {
