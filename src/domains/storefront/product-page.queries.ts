@@ -6,7 +6,7 @@ import type { TaxRate } from '../tax/invoice-tax.ts';
 import { type StockStatus, stockStatusOf } from './product-cards.queries.ts';
 import { canSeePrice, type ProductRestriction, type StorefrontViewer } from './storefront-viewer.ts';
 
-/** Everything the product page shows, in four queries whatever the number of variants. */
+/** Everything the product page shows, in two queries whatever the number of variants: the product with its variants and images, then the member's prices. */
 
 export interface ProductVariantView {
   id: string;
@@ -42,6 +42,28 @@ export interface ProductPageData {
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
+interface VariantRow {
+  id: string;
+  sku: string;
+  jan_code: string | null;
+  label: string;
+  capacity: string;
+  pack_size: number;
+  min_quantity: number;
+  order_multiple: number;
+  available: number;
+}
+
+interface ImageRow {
+  content_hash: string;
+  alt: string;
+  width: number;
+  height: number;
+}
+
+// json_agg arrives parsed from PostgreSQL and PGlite alike, but never trust the driver: a string is parsed.
+const jsonRows = <T>(value: T[] | string | null): T[] => (value == null ? [] : typeof value === 'string' ? (JSON.parse(value) as T[]) : value);
+
 /** An active product of this shop by code, or NotFoundError (also for another shop's code: RLS). */
 export async function loadProductPage(tx: Tx, viewer: StorefrontViewer, code: string): Promise<ProductPageData> {
   if (!CODE.test(code)) throw new NotFoundError('商品が見つかりませんでした。');
@@ -61,11 +83,19 @@ export async function loadProductPage(tx: Tx, viewer: StorefrontViewer, code: st
     parent_slug: string | null;
     parent_name: string | null;
     is_favourite: boolean;
+    variants: VariantRow[] | string | null;
+    images: ImageRow[] | string | null;
   }>`
     SELECT p.id, p.code, p.name, p.description_html, p.tax_rate, p.restriction, p.lot_tracked, p.image_key,
            b.slug AS brand_slug, b.name AS brand_name, c.slug AS category_slug, c.name AS category_name,
            pc.slug AS parent_slug, pc.name AS parent_name,
-           EXISTS (SELECT 1 FROM favourites f WHERE f.tenant_id = p.tenant_id AND f.product_id = p.id AND f.user_id = ${viewer.userId}::uuid) AS is_favourite
+           EXISTS (SELECT 1 FROM favourites f WHERE f.tenant_id = p.tenant_id AND f.product_id = p.id AND f.user_id = ${viewer.userId}::uuid) AS is_favourite,
+           (SELECT json_agg(json_build_object('id', v.id, 'sku', v.sku, 'jan_code', v.jan_code, 'label', v.label, 'capacity', v.capacity,
+                                              'pack_size', v.pack_size, 'min_quantity', v.min_quantity, 'order_multiple', v.order_multiple,
+                                              'available', v.stock_on_hand - v.stock_reserved) ORDER BY v.sort_order, v.sku)
+              FROM product_variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.status = 'active') AS variants,
+           (SELECT json_agg(json_build_object('content_hash', i.content_hash, 'alt', i.alt, 'width', i.width, 'height', i.height) ORDER BY i.sort_order)
+              FROM (SELECT * FROM product_images i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id ORDER BY i.sort_order LIMIT 8) i) AS images
       FROM products p
       JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id
       LEFT JOIN categories pc ON pc.tenant_id = c.tenant_id AND pc.id = c.parent_id
@@ -73,22 +103,8 @@ export async function loadProductPage(tx: Tx, viewer: StorefrontViewer, code: st
      WHERE p.tenant_id = ${viewer.tenantId}::uuid AND p.code = ${code} AND p.status = 'active'`.execute(tx);
   const p = rows[0];
   if (!p) throw new NotFoundError('商品が見つかりませんでした。');
-
-  const variants = await tx
-    .selectFrom('product_variants')
-    .select(['id', 'sku', 'jan_code', 'label', 'capacity', 'pack_size', 'min_quantity', 'order_multiple', 'stock_on_hand', 'stock_reserved'])
-    .where('product_id', '=', p.id)
-    .where('status', '=', 'active')
-    .orderBy('sort_order')
-    .orderBy('sku')
-    .execute();
-  const images = await tx
-    .selectFrom('product_images')
-    .select(['content_hash', 'alt', 'width', 'height'])
-    .where('product_id', '=', p.id)
-    .orderBy('sort_order')
-    .limit(8)
-    .execute();
+  const variants = jsonRows<VariantRow>(p.variants);
+  const images = jsonRows<ImageRow>(p.images);
   const visible = canSeePrice(viewer, p.restriction);
   const prices = visible
     ? await resolveMemberPrices(tx, { tenantId: viewer.tenantId, rankId: viewer.rankId, variantIds: variants.map((v) => v.id) })
@@ -121,7 +137,7 @@ export async function loadProductPage(tx: Tx, viewer: StorefrontViewer, code: st
       packSize: v.pack_size,
       minQuantity: v.min_quantity,
       orderMultiple: v.order_multiple,
-      stock: stockStatusOf(v.stock_on_hand - v.stock_reserved),
+      stock: stockStatusOf(v.available),
       price: prices.get(v.id) ?? null,
     })),
   };
