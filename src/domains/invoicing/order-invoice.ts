@@ -113,6 +113,7 @@ export function buildOrderInvoiceModel(input: OrderInvoiceInput): StandardQualif
   if (input.order.po_number) notes.push(`貴社発注番号: ${input.order.po_number}`);
   if (input.order.payment_status === 'paid') notes.push('お支払い済みです（本書は適格請求書として発行しています）。');
   if (input.supersedes) notes.push(`本書は請求書 No. ${input.supersedes.documentNumber} を訂正し、これに代わるものです。`);
+  if (input.settings.invoiceNote) notes.push(input.settings.invoiceNote);
   return {
     kind: 'invoice',
     documentNumber: input.documentNumber,
@@ -168,6 +169,6 @@ export function buildReturnInvoiceModel(input: ReturnInvoiceInput): ReturnQualif
     totals: returnInvoiceTax(lines),
     originalInvoice: input.originalInvoice,
     originalTransactionPeriod: { from: input.originalTransactionDate, to: input.originalTransactionDate },
-    notes: [`ご注文番号: ${input.order.order_number}`, `返品理由: ${input.reason.slice(0, 200)}`],
+    notes: [`ご注文番号: ${input.order.order_number}`, `返品理由: ${input.reason.slice(0, 200)}`, ...(input.settings.invoiceNote ? [input.settings.invoiceNote] : [])],
   };
 }

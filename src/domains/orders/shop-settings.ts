@@ -25,6 +25,8 @@ export interface ShopSettings {
   codFeeBands: CodFeeBand[];
   paymentMethods: PaymentMethod[];
   cancellationTerms: string;
+  /** The issuer's fixed note on invoices and statements (振込手数料, 社印省略 …). */
+  invoiceNote: string;
 }
 
 const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
@@ -77,5 +79,6 @@ export async function loadShopSettings(tx: Tx, tenantId: string): Promise<ShopSe
     codFeeBands: json<{ upToYen: number; feeYen: number }[]>(row.cod_fee_bands).map((b) => ({ upToInclTax: b.upToYen, fee: b.feeYen })),
     paymentMethods: row.payment_methods,
     cancellationTerms: row.cancellation_terms,
+    invoiceNote: row.invoice_note,
   };
 }

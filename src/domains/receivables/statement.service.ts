@@ -162,6 +162,7 @@ export async function statementModel(tx: Tx, tenantId: string, statement: Statem
     purchases: activity.purchases,
     amountDue: statement.amount_due,
     payment: paymentOf(settings, String(statement.due_date).slice(0, 10)),
+    notes: settings.invoiceNote ? [settings.invoiceNote] : [],
   };
 }
 
@@ -187,13 +188,19 @@ export async function attachStatementPdf(work: DocumentWork, tenantId: string, s
       statementId,
       stored,
     });
-    await tx.updateTable('statements').set({ document_id: document.id }).where('tenant_id', '=', tenantId).where('id', '=', statementId).execute();
-    await queueStatementMail(tx, tenantId, prepared.statement, prepared.model);
+    const mailed = await queueStatementMail(tx, tenantId, prepared.statement, prepared.model);
+    // Mailed to the salon's owners: that is the statement's sending (staff record post or fax themselves).
+    await tx
+      .updateTable('statements')
+      .set({ document_id: document.id, ...(mailed > 0 ? { sent_at: new Date(), sent_via: 'mail' as const } : {}) })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', statementId)
+      .execute();
     return true;
   });
 }
 
-async function queueStatementMail(tx: Tx, tenantId: string, statement: Statement, model: MonthlyStatementModel): Promise<void> {
+async function queueStatementMail(tx: Tx, tenantId: string, statement: Statement, model: MonthlyStatementModel): Promise<number> {
   const owners = await tx
     .selectFrom('salon_users')
     .select(['email', 'display_name'])
@@ -226,4 +233,5 @@ async function queueStatementMail(tx: Tx, tenantId: string, statement: Statement
       ].join('\n'),
     });
   }
+  return owners.length;
 }

@@ -6,6 +6,7 @@ import { withTenant } from '../../platform/db/tenant-scope.ts';
 import { isIsoDate } from '../calendar/calendar-date.ts';
 import { auditOrderAction } from '../fulfilment/order-actor-audit.ts';
 import { type InvoiceOrderLine, type ReturnedQuantity, returnedInvoiceLines } from '../invoicing/order-invoice.ts';
+import { bankAccountFields, fieldErrorsOf } from '../orders/bank-account.schema.ts';
 import { type OrderActor, setPaymentStatus } from '../orders/order-state.ts';
 import type { BankAccountSetting, PaymentMethod, RefundMethod, RefundStatus, RefundsTable } from '../orders/orders.tables.ts';
 import type { PaymentDeps } from '../payments/card-payment.service.ts';
@@ -200,30 +201,8 @@ async function bookManualRefund(tx: Tx, refund: Refund): Promise<void> {
   }
 }
 
-const text = (max: number, label: string) =>
-  z
-    .string({ error: `${label}を入力してください。` })
-    .transform((v) => v.normalize('NFKC').trim())
-    .pipe(z.string().min(1, `${label}を入力してください。`).max(max, `${label}は${max}文字以内で入力してください。`));
-
 const manualRefundSchema = z.object({
-  bankName: text(30, '金融機関名'),
-  branchName: text(30, '支店名'),
-  accountType: z.enum(['普通', '当座'], { error: '口座種別を選んでください。' }),
-  accountNumber: z
-    .string({ error: '口座番号を入力してください。' })
-    .transform((v) => v.normalize('NFKC').replace(/[\s-]/g, ''))
-    .pipe(z.string().regex(/^\d{7}$/, '口座番号は7桁の数字で入力してください。')),
-  accountHolder: z
-    .string({ error: '口座名義（カナ）を入力してください。' })
-    .transform((v) => v.normalize('NFKC').trim().replace(/\s+/g, ' '))
-    .pipe(
-      z
-        .string()
-        .min(1, '口座名義（カナ）を入力してください。')
-        .max(40, '口座名義は40文字以内で入力してください。')
-        .regex(/^[ァ-ヶー\u30FB\uFF65-\uFF9FA-Z0-9 ().,\-/]+$/, '口座名義はカタカナ（英大文字・数字）で入力してください。'),
-    ),
+  ...bankAccountFields,
   paidOn: z.string({ error: '返金日を入力してください。' }).refine(isIsoDate, '返金日を正しく入力してください（例: 2025-03-31）。'),
   note: z
     .string()
@@ -235,8 +214,7 @@ const manualRefundSchema = z.object({
 
 export function parseManualRefundForm(form: Record<string, string | undefined>, today: string): { payee: BankAccountSetting; paidOn: string; note: string } {
   const parsed = manualRefundSchema.safeParse(form);
-  const errors: Record<string, string> = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '_form')] ??= issue.message;
+  const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error);
   if (!errors.paidOn && isIsoDate(String(form.paidOn ?? '')) && String(form.paidOn) > today) errors.paidOn = '未来の日付は入力できません。';
   if (!parsed.success || Object.keys(errors).length) throw new ValidationError(errors);
   const { paidOn, note, ...payee } = parsed.data;

@@ -7,6 +7,7 @@ import { adminNetworkRoutes } from './admin-network.routes.tsx';
 import { adminRankRoutes } from './admin-ranks.routes.tsx';
 import { adminStaffRoutes } from './admin-staff.routes.tsx';
 import { adminIncidentRoutes } from './incidents/admin-incidents.routes.tsx';
+import { adminInvoiceIssuerRoutes } from './settings/invoice-issuer.routes.tsx';
 import { staffInvitationRoutes } from './staff-invitation.routes.tsx';
 
 /**
@@ -25,6 +26,7 @@ export const adminConsoleRoutes: RouteModule = async (app, platform) => {
       adminAuditRoutes(shopApp, platform);
       adminNetworkRoutes(shopApp, platform);
       adminIncidentRoutes(shopApp, platform);
+      adminInvoiceIssuerRoutes(shopApp, platform);
     },
     { prefix: '/admin/:shop' },
   );

@@ -31,6 +31,7 @@ import { type DetailState, OrderDetailPage } from './order-detail.view.tsx';
 import { cleanFilter, listOrders, loadOrderDetail } from './orders-admin.read.ts';
 import { OrdersListPage } from './orders-list.view.tsx';
 import { CarrierExportErrorsPage, CarrierSettingsPage, ReceivablesPage, TrackingImportPage } from './orders-tools.view.tsx';
+import { adminStatementRoutes } from './statements-admin.routes.tsx';
 
 /** 受注: order_clerk and shop_admin handle orders; catalog_editor does not. */
 export const ORDER_ROLES: readonly StaffRole[] = ['shop_admin', 'order_clerk'];
@@ -433,7 +434,13 @@ function adminOrderRoutesOn(app: FastifyInstance, platform: Platform) {
   });
 }
 
-/** 受注管理 under /admin/:shop/orders/… and 売掛金 under /admin/:shop/receivables. */
+/** 受注管理 under /admin/:shop/orders/…, 売掛金 under /admin/:shop/receivables, 月次請求書 under /admin/:shop/statements. */
 export const adminOrderRoutes: RouteModule = async (app, platform) => {
-  await app.register(async (shopApp) => adminOrderRoutesOn(shopApp, platform), { prefix: '/admin/:shop' });
+  await app.register(
+    async (shopApp) => {
+      adminOrderRoutesOn(shopApp, platform);
+      adminStatementRoutes(shopApp, platform);
+    },
+    { prefix: '/admin/:shop' },
+  );
 };
