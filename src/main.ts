@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const platform = createPlatform(config, database, log);
-  if (config.seedDemo) await seedDemo(database, platform.secrets, log, { baseOrigin: config.baseOrigin });
+  if (config.seedDemo) await seedDemo(database, platform.secrets, log, { baseOrigin: config.baseOrigin, dataDir: config.dataDir });
   // The demo's payment provider: a separate server on its own origin, where cards are typed.
   // With several demo processes on one machine, the first one started runs it for all.
   const psp = config.seedDemo
