@@ -30,7 +30,7 @@ let tenantId: string;
 let partial: SeedOrdersResult;
 let completed: SeedOrdersResult;
 const dataDir = path.resolve('.tmp', `test-demo-orders-${randomUUID().slice(0, 8)}`);
-const accountId = demoId('salon', 'lumiere');
+const accountId = demoId('salon', 'hanamizuki');
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -59,7 +59,7 @@ describe('demo orders', () => {
     expect(rows).toHaveLength(5);
     expect(rows.map((o) => `${o.payment_method}:${o.status}`)).toEqual(['invoice:delivered', 'invoice:return_requested', 'invoice:shipped', 'invoice:confirmed', 'bank_transfer:pending_payment']);
     const transfer = rows[4]!;
-    expect(transfer).toMatchObject({ po_number: 'EBS-0007', delivery_slot: '1416', payment_status: 'unpaid' });
+    expect(transfer).toMatchObject({ po_number: 'UMD-0007', delivery_slot: '1416', payment_status: 'unpaid' });
     expect(transfer.transfer_reference).toMatch(/^AYA\d+$/);
     expect(transfer.delivery_date).not.toBeNull();
     // Placed by the owner, recorded as the member's own orders.

@@ -16,8 +16,8 @@ import { demoId } from './seed-accounts.ts';
 
 /**
  * The demo's order history, so the order screens, documents and statements have something to show
- * on first start: 株式会社ルミエール (owner@lumiere-salon.example) at あやめ化研 (ayame-color, 掛け払い
- * 20日締め翌月末払い) with
+ * on first start: 有限会社はなみずき美容室 (owner@hanamizuki-hair.example) at あやめ化研 (ayame-color,
+ * 掛け払い 20日締め翌月末払い, limit ¥300,000) with
  *
  * - two 掛け払い orders in the last closed period, shipped with tracking and lot numbers and
  *   delivered; the member has asked to return part of the second (staff decide it: refund credit,
@@ -35,7 +35,8 @@ import { demoId } from './seed-accounts.ts';
  */
 
 const SHOP = 'ayame-color';
-const SALON = DEMO_SALONS.find((s) => s.key === 'lumiere')!;
+// A salon whose names print on carriers' labels: Shift_JIS (CP932) has no "è" for Lumière.
+const SALON = DEMO_SALONS.find((s) => s.key === 'hanamizuki')!;
 const OWNER = SALON.users.find((u) => u.role === 'owner')!;
 const SYSTEM: OrderActor = { type: 'system', label: 'demo seed' };
 
@@ -58,11 +59,11 @@ interface DemoOrder {
 }
 
 const ORDERS: readonly DemoOrder[] = [
-  { key: 'closed-a', method: 'invoice', items: [{ pick: 0, packs: 2 }, { pick: 1, packs: 3 }, { pick: 2, packs: 1 }], po: 'LUM-2025-0412', step: 'delivered', when: 'closed_period', offset: 12 },
-  { key: 'closed-b', method: 'invoice', items: [{ pick: 1, packs: 4 }, { pick: 3, packs: 2 }], po: 'LUM-2025-0425', notes: '午前中の納品をお願いします', step: 'return_requested', when: 'closed_period', offset: 6 },
-  { key: 'recent-shipped', method: 'invoice', items: [{ pick: 0, packs: 1 }, { pick: 4, packs: 2 }], po: 'LUM-2025-0503', step: 'shipped', when: 'recent', offset: 5 },
-  { key: 'recent-picking', method: 'invoice', items: [{ pick: 2, packs: 2 }, { pick: 3, packs: 1 }, { pick: 5, packs: 3 }], po: 'LUM-2025-0507', step: 'confirmed', when: 'recent', offset: 3 },
-  { key: 'recent-transfer', method: 'bank_transfer', items: [{ pick: 4, packs: 1 }, { pick: 5, packs: 1 }], po: 'EBS-0007', step: 'pending_payment', when: 'recent', offset: 1, slot: true },
+  { key: 'closed-a', method: 'invoice', items: [{ pick: 0, packs: 2 }, { pick: 1, packs: 3 }, { pick: 2, packs: 1 }], po: 'HNM-2025-0412', step: 'delivered', when: 'closed_period', offset: 12 },
+  { key: 'closed-b', method: 'invoice', items: [{ pick: 1, packs: 4 }, { pick: 3, packs: 2 }], po: 'HNM-2025-0425', notes: '午前中の納品をお願いします', step: 'return_requested', when: 'closed_period', offset: 6 },
+  { key: 'recent-shipped', method: 'invoice', items: [{ pick: 0, packs: 1 }, { pick: 4, packs: 2 }], po: 'HNM-2025-0503', step: 'shipped', when: 'recent', offset: 5 },
+  { key: 'recent-picking', method: 'invoice', items: [{ pick: 2, packs: 2 }, { pick: 3, packs: 1 }, { pick: 5, packs: 3 }], po: 'HNM-2025-0507', step: 'confirmed', when: 'recent', offset: 3 },
+  { key: 'recent-transfer', method: 'bank_transfer', items: [{ pick: 4, packs: 1 }, { pick: 5, packs: 1 }], po: 'UMD-0007', step: 'pending_payment', when: 'recent', offset: 1, slot: true },
 ];
 
 const idempotencyKeyOf = (order: DemoOrder) => `oroshi-demo-order-${order.key}`;
