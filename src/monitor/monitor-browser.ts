@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 /**
  * The monitor's Chromium: Debian's binary (CHROMIUM_PATH), the same flags the browser tests use,
@@ -27,6 +27,8 @@ export function monitorChromiumAvailable(executablePath: string): boolean {
   }
 }
 
-export function launchMonitorBrowser(executablePath: string): Promise<Browser> {
+/** playwright-core is loaded on the first walk, not at boot: it is the server's largest module (~80 MB). */
+export async function launchMonitorBrowser(executablePath: string): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath, args: MONITOR_CHROMIUM_ARGS, headless: true, timeout: 30_000 });
 }

@@ -1,4 +1,4 @@
-import { type Browser, type BrowserContext, errors, type Page, type Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import type { MonitorProfile } from '../domains/monitor/monitor.tables.ts';
 import type { PageSnapshot, WalkSnapshot, WalkStep } from '../domains/monitor/walk-snapshot.ts';
 import { startRecording } from './page-capture.ts';
@@ -144,8 +144,9 @@ export async function walkShop(input: ShopWalkInput): Promise<ShopWalkResult> {
     } catch (err) {
       // A step that timed out (a blocked navigation, a page that never settles) ends the walk like any
       // other refusal: the pages seen so far are still judged, they are what the diff needs.
-      if (!(err instanceof WalkError) && !(err instanceof errors.TimeoutError)) throw err;
-      incomplete = err instanceof WalkError ? err.message : `timeout: ${err.message.split('\n')[0]}`;
+      // playwright's TimeoutError, recognised by name: the module is loaded only when a walk runs.
+      if (!(err instanceof WalkError) && (err as Error)?.name !== 'TimeoutError') throw err;
+      incomplete = err instanceof WalkError ? err.message : `timeout: ${(err as Error).message.split('\n')[0]}`;
     }
 
     // 6. The staff sign-in page, not signed in.

@@ -1,5 +1,4 @@
 import { inflateSync } from 'node:zlib';
-import sharp from 'sharp';
 import { ValidationError } from '../shared/domain-error.ts';
 
 /**
@@ -110,6 +109,8 @@ function checkJpegStructure(bytes: Buffer): void {
 }
 
 async function checkImage(bytes: Buffer, expected: 'jpeg' | 'png'): Promise<void> {
+  // libvips is loaded by the first certificate, not at boot.
+  const { default: sharp } = await import('sharp');
   try {
     const meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: 100_000_000 }).metadata();
     if (meta.format !== expected || !meta.width || !meta.height) reject('画像を読み取れませんでした。');

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { consumeAuthToken, issueAuthToken } from './auth-token.service.ts';
+
+// Loaded by the first ceremony, not at boot (a few staff use passkeys; every process would pay for it).
+const webauthn = () => import('@simplewebauthn/server');
 
 /**
  * Passkeys (WebAuthn) for staff. The relying party is the staff origin, so a passkey made there
@@ -49,6 +49,7 @@ export async function passkeyRegistrationOptions(
   user: { id: string; email: string; displayName: string },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await listCredentials(tx, user.id);
+  const { generateRegistrationOptions } = await webauthn();
   const options = await generateRegistrationOptions({
     rpName: rp.rpName,
     rpID: rp.rpID,
@@ -74,6 +75,7 @@ export async function verifyPasskeyRegistration(
 ): Promise<{ ok: true; credentialId: string } | { ok: false }> {
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
+    const { verifyRegistrationResponse } = await webauthn();
     verification = await verifyRegistrationResponse({
       response,
       expectedChallenge: async (challenge) => Boolean(await consumeAuthToken(tx, 'webauthn_challenge', challenge, `register:${userId}`)),
@@ -103,6 +105,7 @@ export async function verifyPasskeyRegistration(
 export async function passkeyAuthenticationOptions(tx: Tx, rp: RelyingParty, userId: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
   const creds = await listCredentials(tx, userId);
   if (creds.length === 0) return null;
+  const { generateAuthenticationOptions } = await webauthn();
   const options = await generateAuthenticationOptions({
     rpID: rp.rpID,
     challenge: newChallenge(),
@@ -124,6 +127,7 @@ export async function verifyPasskeyAuthentication(tx: Tx, rp: RelyingParty, user
     .executeTakeFirst();
   if (!cred) return false;
   try {
+    const { verifyAuthenticationResponse } = await webauthn();
     const result = await verifyAuthenticationResponse({
       response,
       expectedChallenge: async (challenge) => Boolean(await consumeAuthToken(tx, 'webauthn_challenge', challenge, `authenticate:${userId}`)),

@@ -1,4 +1,10 @@
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type sanitizeHtml from 'sanitize-html';
+
+// sanitize-html (and its HTML parser) is loaded by the first description saved, not at boot.
+const requireFromHere = createRequire(import.meta.url);
+let sanitizer: typeof sanitizeHtml | undefined;
+const loadSanitizer = () => (sanitizer ??= requireFromHere('sanitize-html') as typeof sanitizeHtml);
 
 /**
  * Product descriptions are written by shop staff and rendered on member pages, so they are an
@@ -157,7 +163,7 @@ export function sanitizeDescription(html: string): SanitizedDescription {
     return { tagName, attribs: kept };
   };
 
-  const output = sanitizeHtml(html.replace(CONTROL_CHARS, ''), {
+  const output = loadSanitizer()(html.replace(CONTROL_CHARS, ''), {
     allowedTags: Object.keys(ALLOWED_ATTRIBUTES),
     allowedAttributes: {
       ...Object.fromEntries(Object.entries(ALLOWED_ATTRIBUTES).map(([tag, attrs]) => [tag, [...attrs]])),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import type sharp from 'sharp';
 import { ValidationError } from '../shared/domain-error.ts';
 
 /**
@@ -43,6 +43,8 @@ export async function processProductImage(bytes: Buffer): Promise<ProcessedImage
   const kind = sniff(bytes);
   if (!kind) reject('PNG・JPEG・WebP の画像を選んでください。');
   const limitInputPixels = IMAGE_MAX_SIDE * IMAGE_MAX_SIDE;
+  // libvips is loaded by the first upload, not at boot.
+  const { default: sharp } = await import('sharp');
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels, failOn: 'error' }).metadata();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
+import type PdfKit from 'pdfkit';
 
 export type PdfDoc = PDFKit.PDFDocument;
 
@@ -31,6 +31,14 @@ type FontName = keyof typeof FONT_FILES;
 const fontCache = new Map<FontName, Buffer>();
 const requireFromHere = createRequire(import.meta.url);
 
+// pdfkit (with its font machinery) is loaded by the first document, not at boot: most requests
+// and many processes never draw a PDF.
+let pdfKit: typeof PdfKit | undefined;
+function pdfDocumentClass(): typeof PdfKit {
+  pdfKit ??= requireFromHere('pdfkit') as typeof PdfKit;
+  return pdfKit;
+}
+
 function fontData(name: FontName): Buffer {
   let data = fontCache.get(name);
   if (!data) {
@@ -45,6 +53,7 @@ function fontData(name: FontName): Buffer {
  * selected. Pages are buffered so page numbers can be written once the page count is known.
  */
 export function createPdfDocument(options: PdfDocumentOptions): PdfDoc {
+  const PDFDocument = pdfDocumentClass();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { ...PDF_MARGINS },
