@@ -110,7 +110,8 @@ function placedAtOf(order: DemoOrder, now: Date, closingDay: number): Date {
   if (order.when === 'recent') return new Date(now.getTime() - order.offset * 3_600_000);
   const period = lastClosedPeriod(jstDateTime(now).date, { closing_day: closingDay });
   // 10:30 JST on a day inside the closed period.
-  const day = addDays(period.end, -order.offset) < period.start ? period.start : addDays(period.end, -order.offset);
+  let day = addDays(period.end, -order.offset);
+  if (day < period.start) day = period.start;
   return new Date(`${day}T10:30:00+09:00`);
 }
 

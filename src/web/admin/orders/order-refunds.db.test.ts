@@ -124,6 +124,20 @@ describe('refunds on the order page', () => {
     expect((await inShop((tx) => tx.selectFrom('returns').select('status').where('id', '=', returnId).executeTakeFirstOrThrow())).status).toBe('approved');
   });
 
+  it('a shop cancelling a paid order owes everything paid: the refund is opened with the cancellation', async () => {
+    const member = await addMember(database, shop);
+    const placed = await placeTestOrder(database, shop, member, [{ variantId: variant, quantity: 2 }], { paymentMethod: 'bank_transfer' });
+    const order = await inShop((tx) => tx.selectFrom('orders').selectAll().where('id', '=', placed.orderId).executeTakeFirstOrThrow());
+    await inShop((tx) => markBankTransferReceived(tx, { tenantId: shop.tenantId, orderId: placed.orderId, amountYen: order.total_incl_tax, receivedOn: '2025-03-03', actor: system }));
+    const clerk = await staffCookie(platform, shop.tenantId, 'order_clerk');
+    const url = `/admin/${shop.slug}/orders/${placed.orderId}`;
+    const b = await withCsrf(app, clerk, url);
+    const cancelled = await postForm(app, b, `${url}/transition`, { to: 'cancelled', note: '欠品のため' });
+    expect(cancelled.statusCode).toBe(303);
+    const refunds = await inShop((tx) => tx.selectFrom('refunds').selectAll().where('order_id', '=', placed.orderId).execute());
+    expect(refunds).toEqual([expect.objectContaining({ kind: 'cancellation', method: 'bank_transfer', status: 'pending', amount_yen: order.total_incl_tax, return_id: null })]);
+  });
+
   it('refuses catalog editors and staff of another shop', async () => {
     const member = await addMember(database, shop);
     const { orderId, returnId } = await deliveredWithReturn(member, 'bank_transfer');

@@ -94,10 +94,10 @@ function adminOrderRoutesOn(app: FastifyInstance, platform: Platform) {
    * action may hand back work for after its transaction committed (a provider call, a PDF);
    * what that work could not do is shown on the page, the committed action stays.
    */
-  async function act(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, fn: (s: AdminScope) => Promise<void | AfterCommit>, values: Record<string, string> = {}) {
+  async function act(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, fn: (s: AdminScope) => Promise<void> | Promise<AfterCommit>, values: Record<string, string> = {}) {
     try {
       const { slug, after } = await within(request, async (s) => ({ after: await fn(s), slug: s.tenant.slug }));
-      const problems = after ? await after() : [];
+      const problems = typeof after === 'function' ? await after() : [];
       if (problems.length) return renderDetail(request, reply, request.params.id, { notice: '保存しました。', error: problems.join(' ') });
       return reply.redirect(`${orderUrl(slug, request.params.id)}?done=1`, 303);
     } catch (err) {
@@ -229,19 +229,17 @@ function adminOrderRoutesOn(app: FastifyInstance, platform: Platform) {
     return act(
       request,
       reply,
-      async (s) => {
+      async (s): Promise<AfterCommit> => {
         if (!['picking', 'delivered', 'cancelled'].includes(to)) throw new ValidationError({ to: 'この操作はできません。' });
         if (to === 'delivered') {
           await markDelivered(s.tx, { tenantId: s.tenant.id, orderId: request.params.id, actor: orderActor(s.actor) });
         } else {
           await transitionOrder(s.tx, { tenantId: s.tenant.id, orderId: request.params.id, to, actor: orderActor(s.actor), note: note || (to === 'cancelled' ? 'ショップによるキャンセル' : '') });
         }
-        if (to === 'cancelled') {
-          // A paid order cancelled by the shop owes the member everything paid.
-          const refund = await openCancellationRefund(s.tx, { tenantId: s.tenant.id, orderId: request.params.id, actor: orderActor(s.actor) });
-          const { tenant, actor } = s;
-          return () => sendCardRefund(tenant.id, refund, actor);
-        }
+        // A paid order cancelled by the shop owes the member everything paid.
+        const refund = to === 'cancelled' ? await openCancellationRefund(s.tx, { tenantId: s.tenant.id, orderId: request.params.id, actor: orderActor(s.actor) }) : null;
+        const { tenant, actor } = s;
+        return () => sendCardRefund(tenant.id, refund, actor);
       },
       body,
     );
