@@ -4,10 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { providerHostPolicy } from '../domains/payments/provider-hosts.ts';
 import type { Platform } from '../platform/http/platform.ts';
+import { projectPath, RUNNING_BUILD } from '../platform/project-root.ts';
 import { type FilePassResult, VERIFIER_PASS_MESSAGE } from './verifier-pass.ts';
 import { newVerifierRecordState, recordVerifierPass } from './verifier-record.ts';
 
-const VERIFIER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'verifier.main.ts');
+// The compiled build runs the verifier's own bundle with plain Node; the sources run it through tsx.
+const VERIFIER_MAIN = RUNNING_BUILD ? projectPath('dist', 'verifier.main.js') : path.join(path.dirname(fileURLToPath(import.meta.url)), 'verifier.main.ts');
+const VERIFIER_EXEC_ARGV = RUNNING_BUILD ? [] : ['--import', 'tsx'];
 
 export interface VerifierProcess {
   readonly child: ChildProcess | null;
@@ -27,7 +30,7 @@ export function startVerifierProcess(platform: Pick<Platform, 'config' | 'databa
   let recording = Promise.resolve();
 
   const spawn = () => {
-    child = fork(VERIFIER_MAIN, [], { execArgv: ['--import', 'tsx'], env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = fork(VERIFIER_MAIN, [], { execArgv: VERIFIER_EXEC_ARGV, env: options.env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message: { type?: string; pass?: FilePassResult }) => {
       if (message?.type !== VERIFIER_PASS_MESSAGE || !message.pass || config.DATABASE_URL) return;
       const pass = message.pass;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../platform/project-root.ts';
 
 /**
  * Japanese postal codes and the address they stand for, read from the chunks Oroshi serves itself
@@ -17,7 +17,7 @@ export interface PostalAddress {
 
 type PostalChunk = Record<string, [string, string, string][]>;
 
-export const POSTAL_DATA_DIR = fileURLToPath(new URL('../../../static/postal/', import.meta.url));
+export const POSTAL_DATA_DIR = projectPath('static', 'postal');
 
 /** Hyphen look-alikes people type between the two parts, including the katakana long-vowel mark. */
 const SEPARATORS = /[-‐‑‒–—―−ーｰ]/;

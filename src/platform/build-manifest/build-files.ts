@@ -7,8 +7,9 @@ import path from 'node:path';
  * the same set again to notice a file added next to the signed ones (an extra module an attacker
  * drops in and imports), not only a changed or missing one.
  *
- * - our code: src/**\/*.ts(x) (tests excluded: the server never loads them), db/migrations/**,
- *   static/** (served as is), package.json and package-lock.json;
+ * - our code: src/**\/*.ts(x) (tests excluded: the server never loads them), the compiled build
+ *   dist/**\/*.js that `npm start` runs (decision 0012), db/migrations/**, static/** (served as is),
+ *   package.json and package-lock.json;
  * - the production dependencies (package-lock entries not marked dev): each one's package.json and
  *   every .js/.mjs/.cjs/.json/.node/.wasm under it, which is all Node can load from it.
  */
@@ -16,6 +17,7 @@ import path from 'node:path';
 const DEPENDENCY_FILE = /\.(?:js|mjs|cjs|json|node|wasm)$/;
 const SOURCE_FILE = /\.tsx?$/;
 const TEST_FILE = /\.test\.tsx?$/;
+const BUILD_FILE = /\.js$/;
 
 export interface FileSetSpec {
   /** Directories walked whole (relative to the root), with a filter on file names. */
@@ -40,6 +42,7 @@ export function serverFileSet(root: string): FileSetSpec {
   return {
     trees: [
       { dir: 'src', include: (name) => SOURCE_FILE.test(name) && !TEST_FILE.test(name) },
+      { dir: 'dist', include: (name) => BUILD_FILE.test(name) },
       { dir: 'static', include: () => true },
       { dir: 'db/migrations', include: () => true },
       ...productionDependencyDirs(root).map((dir) => ({ dir, include: (name: string) => DEPENDENCY_FILE.test(name), skipNestedNodeModules: true })),

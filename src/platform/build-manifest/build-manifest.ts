@@ -1,7 +1,6 @@
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type FileSetSpec, hashFiles, listFiles, serverFileSet } from './build-files.ts';
 import { buildKeyId } from './build-signing-key.ts';
 
@@ -14,8 +13,8 @@ import { buildKeyId } from './build-signing-key.ts';
 
 export const MANIFEST_FORMAT = 'oroshi-build-manifest/1';
 
-/** The repository root, from this file's own location (src/platform/build-manifest/). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The repository root (re-exported for the manifest's callers). */
+export { PROJECT_ROOT } from '../project-root.ts';
 
 export interface BuildManifestBody {
   format: typeof MANIFEST_FORMAT;

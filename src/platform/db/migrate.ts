@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../project-root.ts';
 import { APP_ROLE, type Database, MULTI_STATEMENT } from './database.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../db/migrations/', import.meta.url));
+export const MIGRATIONS_DIR = projectPath('db', 'migrations');
 
 // Any fixed number: serialises migrations when several instances boot at once.
 const MIGRATION_LOCK_KEY = 4_742_001;

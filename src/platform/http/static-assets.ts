@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../project-root.ts';
 
 /**
  * First-party static files, read once at boot and served from memory under content-hashed names
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * boot is never served: the build verifier (not this process) is what notices the change.
  */
 
-export const STATIC_DIR = fileURLToPath(new URL('../../../static/', import.meta.url));
+export const STATIC_DIR = projectPath('static');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
