@@ -127,6 +127,7 @@ describe('card checkout in Chromium through the sandbox provider', () => {
     await page.fill('#code', '123456');
     await Promise.all([page.waitForURL((url) => url.origin === origin && url.pathname.endsWith('/return')), page.click('button[value=authenticate]')]);
     expect(await page.textContent('h1')).toContain('お支払いが完了しました');
+    expect(await page.getAttribute('a:has-text("ご注文の詳細を見る")', 'href')).toBe(`/s/${shop.slug}/account/orders/${orderId}`);
     await sandbox.webhooksIdle();
     const state = await orderState(database, shop.tenantId, orderId);
     expect(state).toMatchObject({ status: 'confirmed', payment_status: 'paid' });

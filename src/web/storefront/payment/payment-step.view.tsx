@@ -80,7 +80,10 @@ export function PaymentResultPage(props: { tenant: PaymentStepProps['tenant']; b
           {props.message}
         </p>
         <p>
-          {props.orderId && <a href={`${props.base}/payment/${props.orderId}`}>お支払い画面へ戻る</a>} <a href={`${props.base}/`}>ショップのトップへ</a>
+          {/* Paid: the next thing a buyer wants is the order itself; otherwise another try at paying. */}
+          {props.orderId &&
+            (props.tone === 'ok' ? <a href={`${props.base}/account/orders/${props.orderId}`}>ご注文の詳細を見る</a> : <a href={`${props.base}/payment/${props.orderId}`}>お支払い画面へ戻る</a>)}{' '}
+          <a href={`${props.base}/`}>ショップのトップへ</a>
         </p>
       </section>
     </ShopLayout>
