@@ -74,8 +74,9 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
   const runtime = jobDatabaseAdapter(database);
   const db: PgBoss.Db = {
     async executeSql(text, values) {
-      // A worker loop may still be finishing a poll after stop(); the database may be closing.
-      if (closed) return { rows: [] };
+      // A worker loop may still be finishing a poll after stop(); the database may be closing. A
+      // job's outcome written then gets the shape pg-boss reads (rows[0].count), or it throws.
+      if (closed) return { rows: UNAWAITED_WRITES.has(text) ? [{ count: 0 }] : [] };
       inFlight++;
       try {
         return await runtime.executeSql(text, values);
