@@ -9,7 +9,7 @@ function report(): BenchReport {
     db: 'postgres',
     floor_rps: 4000,
     floor_rls_rps: 2500,
-    results: [scenarioResult('catalog_listing', { rps: 2600, p50_ms: 17, p99_ms: 41, errors: 3 }, floorA, floorB)],
+    results: [scenarioResult('catalog_listing', { rps: 2600, p50_ms: 17, p99_ms: 41, errors: 3 }, floorA, floorB, 4)],
     peak_rss_mb: 180,
     cold_start_s: 1.4,
     sequential_orders_per_s: 72.5,
@@ -45,13 +45,13 @@ describe('bench report', () => {
     expect(typeof parsed.sequential_orders_per_s).toBe('number');
     const result = (parsed.results as Record<string, unknown>[])[0]!;
     for (const key of REQUIRED_RESULT_KEYS) expect(result).toHaveProperty(key);
-    expect(result).toMatchObject({ name: 'catalog_listing', rps: 2600, p50_ms: 17, p99_ms: 41, ratio: 0.65 });
+    expect(result).toMatchObject({ name: 'catalog_listing', rps: 2600, p50_ms: 17, p99_ms: 41, ratio: 0.65, round_trips: 4 });
   });
 
   it('names the file by its timestamp and prints every scenario with its ratios and the load average', () => {
     expect(reportFileName(new Date('2025-01-02T03:04:05.678Z'))).toBe('bench-2025-01-02T03-04-05-678Z.json');
     const table = formatTable(report());
-    expect(table).toMatch(/catalog_listing\s+2600\s+17\s+41\s+0\.650\s+1\.040\s+3/);
+    expect(table).toMatch(/catalog_listing\s+2600\s+17\s+41\s+0\.650\s+1\.040\s+3\s+4/);
     expect(table).toContain('load average 1.50 1.20 1.00');
     expect(table).toContain('one buyer 72.5 orders/s');
   });

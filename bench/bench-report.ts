@@ -21,6 +21,8 @@ export interface ScenarioResult {
   /** rps ÷ floor (b)'s rps, for insight. */
   ratio_rls: number;
   errors: number;
+  /** Database round trips of one request (for a checkout, of all its requests), from x-db-round-trips. */
+  round_trips?: number | null;
 }
 
 export interface BenchReport {
@@ -48,7 +50,7 @@ export function ratioOf(rps: number, floorRps: number): number {
   return Math.round((rps / floorRps) * 1000) / 1000;
 }
 
-export function scenarioResult(name: string, m: Measurement, floorA: Measurement, floorB: Measurement): ScenarioResult {
+export function scenarioResult(name: string, m: Measurement, floorA: Measurement, floorB: Measurement, roundTrips?: number | null): ScenarioResult {
   return {
     name,
     rps: Math.round(m.rps * 10) / 10,
@@ -57,6 +59,7 @@ export function scenarioResult(name: string, m: Measurement, floorA: Measurement
     ratio: ratioOf(m.rps, floorA.rps),
     ratio_rls: ratioOf(m.rps, floorB.rps),
     errors: m.errors ?? 0,
+    ...(roundTrips !== undefined && { round_trips: roundTrips }),
   };
 }
 
@@ -70,10 +73,10 @@ export function reportFileName(at: Date): string {
 
 export function formatTable(report: BenchReport): string {
   const rows: string[][] = [
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', '÷ floor (a)', '÷ floor (b)', 'errors'],
-    ['floor (a) Fastify + listing query + template', String(report.floor_rps), '', String(report.floor_p99_ms), '1.000', ratioOf(report.floor_rps, report.floor_rls_rps).toFixed(3), ''],
-    ['floor (b) same in one RLS transaction', String(report.floor_rls_rps), '', String(report.floor_rls_p99_ms), ratioOf(report.floor_rls_rps, report.floor_rps).toFixed(3), '1.000', ''],
-    ...report.results.map((r) => [r.name, String(r.rps), String(r.p50_ms), String(r.p99_ms), r.ratio.toFixed(3), r.ratio_rls.toFixed(3), String(r.errors)]),
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', '÷ floor (a)', '÷ floor (b)', 'errors', 'DB trips'],
+    ['floor (a) Fastify + listing query + template', String(report.floor_rps), '', String(report.floor_p99_ms), '1.000', ratioOf(report.floor_rps, report.floor_rls_rps).toFixed(3), '', ''],
+    ['floor (b) same in one RLS transaction', String(report.floor_rls_rps), '', String(report.floor_rls_p99_ms), ratioOf(report.floor_rls_rps, report.floor_rps).toFixed(3), '1.000', '', ''],
+    ...report.results.map((r) => [r.name, String(r.rps), String(r.p50_ms), String(r.p99_ms), r.ratio.toFixed(3), r.ratio_rls.toFixed(3), String(r.errors), r.round_trips == null ? '' : String(r.round_trips)]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const lines = rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,6 +9,7 @@ import { type BenchReport, formatTable, type Measurement, reportFileName, type S
 import type { CheckoutSpec } from './checkout-driver.ts';
 import type { LoadSpec } from './load-driver.ts';
 import { type SignedInMember, signInMember } from './member-csrf.ts';
+import { probeRoundTrips, sumOf } from './round-trip-probe.ts';
 
 /**
  * `npm run bench`: seeds a large platform, then measures Oroshi against its floors on the same
@@ -17,8 +19,16 @@ import { type SignedInMember, signInMember } from './member-csrf.ts';
  *   2. bench-fixture.ts: the large seed (seed-bench.ts) and signed-in bench members;
  *   3. floor server alone: floor (a) listing query + template string, floor (b) the same in one RLS
  *      transaction;
- *   4. second start of Oroshi on the existing database = cold start; then each scenario, the
- *      checkout storm, one buyer's sequential checkouts and the server's peak RSS (VmHWM).
+ *   4. second start of Oroshi on the existing database = cold start; then the database round
+ *      trips of one request per scenario (DB_QUERY_STATS), each scenario, the bank-transfer and
+ *      card checkout storms, one buyer's sequential checkouts and the server's peak RSS (VmHWM).
+ *
+ * Oroshi runs as `npm start` runs it: the precompiled build (dist/, built once here; decision
+ * 0012). The sandbox payment provider runs inside it on a free port (demo mode). The browser
+ * monitor is switched off (CHROMIUM_PATH points nowhere): its boot walk would run Chromium on the
+ * same two cores while Oroshi is measured but not while the floors are. The server trusts the
+ * loopback proxy so the card storm's buyers can come from distinct addresses (X-Forwarded-For),
+ * as the card-testing guard allows one address 20 payment starts per 10 minutes.
  *
  * BENCH_DB=postgres|pglite|both (default: postgres when DATABASE_URL is set, else pglite);
  * PostgreSQL uses a fresh database `oroshi_bench` on DATABASE_URL's server. BENCH_DURATION
@@ -26,6 +36,7 @@ import { type SignedInMember, signInMember } from './member-csrf.ts';
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const CARD_ORDERS_MAX = 250;
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const tsx = (script: string) => [process.execPath, ['--import', 'tsx', script]] as const;
@@ -102,25 +113,47 @@ async function prepareDatabase(kind: 'postgres' | 'pglite'): Promise<{ env: Reco
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = '/oroshi_bench';
-    return { env: { DATABASE_URL: url.toString() }, cleanup: async () => undefined };
+    // Keys, the build manifest and anchors in a directory of the run's own, never ./data.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oroshi-bench-data-'));
+    return { env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir }, cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oroshi-bench-'));
   return { env: { DATA_DIR: dir }, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 function startOroshi(env: NodeJS.ProcessEnv): ChildProcess {
-  const [node, args] = tsx('src/main.ts');
-  const child = spawn(node, [...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.resume();
   child.stderr!.on('data', (d) => process.stderr.write(d));
   return child;
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 async function benchOne(kind: 'postgres' | 'pglite'): Promise<BenchReport> {
   const db = await prepareDatabase(kind);
-  const port = 3900 + Math.floor(Math.random() * 50);
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, ...db.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', BASE_URL: base };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...db.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    BASE_URL: base,
+    PSP_PORT: String(await freePort()),
+    CHROMIUM_PATH: '/nonexistent/bench-runs-without-the-browser-monitor',
+    TRUST_PROXY: '127.0.0.1',
+  };
   if (kind === 'pglite') delete env.DATABASE_URL;
   delete env.DATABASE_OWNER_URL;
   const notes: string[] = [];
@@ -159,7 +192,7 @@ async function benchOne(kind: 'postgres' | 'pglite'): Promise<BenchReport> {
 
     process.stdout.write(`bench ${kind}: second start (cold start on the existing database)…\n`);
     const startedAt = performance.now();
-    const server = startOroshi(env);
+    const server = startOroshi({ ...env, DB_QUERY_STATS: 'true' });
     await waitForHttp(`${base}/healthz`, 60_000);
     const coldStart = (performance.now() - startedAt) / 1000;
     try {
@@ -167,12 +200,22 @@ async function benchOne(kind: 'postgres' | 'pglite'): Promise<BenchReport> {
       const shopPath = `/s/${fixture.shop}`;
       const formPage = `${base}${shopPath}/p/${encodeURIComponent(fixture.productCodes[0]!)}`;
       for (const cookie of fixture.sessionCookies) members.push(await signInMember(formPage, cookie));
+      // One request per scenario as its load sends it (the prober's own member, never the storms').
+      const trips = await probeRoundTrips({
+        base,
+        shopPath,
+        member: members.pop()!,
+        category: fixture.category,
+        productCode: fixture.productCodes[0]!,
+        searchTerm: fixture.searchTerm,
+        variantId: fixture.variantIds[0]!,
+      });
       const get = (paths: string[]): LoadSpec => ({ base, connections, duration, method: 'GET', paths, members, expectStatus: 200 });
       const results: ScenarioResult[] = [];
       const run = async (name: string, spec: LoadSpec) => {
         const m = await drive<Measurement & { statuses?: Record<string, number> }>('bench/load-driver.ts', spec);
         if (m.errors) notes.push(`${name}: ${m.errors} unexpected answers ${JSON.stringify(m.statuses ?? {})}`);
-        results.push(scenarioResult(name, m, floorA, floorB));
+        results.push(scenarioResult(name, m, floorA, floorB, trips[name] ?? null));
       };
       await run('catalog_listing', get([`${shopPath}/c/${fixture.category}`]));
       await run('product_page', get(fixture.productCodes.map((c) => `${shopPath}/p/${encodeURIComponent(c)}`)));
@@ -192,10 +235,30 @@ async function benchOne(kind: 'postgres' | 'pglite'): Promise<BenchReport> {
       const checkout: CheckoutSpec = { base, shop: fixture.shop, workers: connections, duration, members, variantIds: fixture.variantIds };
       const storm = await drive<Measurement & { orders: number; failures: Record<string, number> }>('bench/checkout-driver.ts', checkout);
       if (storm.errors) notes.push(`checkout_bank_transfer: ${storm.errors} failed checkouts ${JSON.stringify(storm.failures)}`);
-      results.push(scenarioResult('checkout_bank_transfer (orders/s)', storm, floorA, floorB));
+      results.push(scenarioResult('checkout_bank_transfer (orders/s)', storm, floorA, floorB, sumOf(trips, ['add_to_cart', 'checkout_confirm', 'checkout_place'])));
       const single = await drive<Measurement & { failures: Record<string, number> }>('bench/checkout-driver.ts', { ...checkout, workers: 1, members: members.slice(-1) });
       if (single.errors) notes.push(`sequential checkout: ${single.errors} failed ${JSON.stringify(single.failures)}`);
-      notes.push('card checkout through the sandbox provider is not driven yet: it needs the hosted page and 3-D Secure steps scripted');
+      // Card: capped below the card-testing guard's 300 payment starts per shop and 10 minutes.
+      const card = await drive<Measurement & { orders: number; failures: Record<string, number> }>('bench/checkout-driver.ts', {
+        ...checkout,
+        method: 'card',
+        maxOrders: CARD_ORDERS_MAX,
+        distinctAddresses: true,
+      } satisfies CheckoutSpec);
+      if (card.errors) notes.push(`checkout_card: ${card.errors} failed checkouts ${JSON.stringify(card.failures)}`);
+      results.push(
+        scenarioResult(
+          'checkout_card (orders/s)',
+          card,
+          floorA,
+          floorB,
+          sumOf(trips, ['add_to_cart', 'card_confirm', 'card_place', 'card_payment', 'card_return']),
+        ),
+      );
+      notes.push(
+        `checkout_card: ${card.orders} orders (at most ${CARD_ORDERS_MAX}: the card-testing guard allows 300 payment starts per shop in 10 minutes), each through the sandbox provider's hosted page running inside the server (demo mode)`,
+      );
+      notes.push(`database round trips of one request: ${JSON.stringify(trips)}`);
       return {
         db: kind,
         floor_rps: Math.round(floorA.rps),
@@ -225,6 +288,8 @@ const which = process.env.BENCH_DB ?? (process.env.DATABASE_URL ? 'postgres' : '
 const kinds: ('postgres' | 'pglite')[] = which === 'both' ? ['postgres', 'pglite'] : [which === 'postgres' ? 'postgres' : 'pglite'];
 const outDir = path.join(ROOT, 'bench/results');
 fs.mkdirSync(outDir, { recursive: true });
+// What `npm start` runs: build once, every start of this run runs dist/main.js.
+if (spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
 for (const kind of kinds) {
   const report = await benchOne(kind);
   process.stdout.write(formatTable(report));
