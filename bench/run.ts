@@ -121,8 +121,11 @@ async function prepareDatabase(kind: 'postgres' | 'pglite'): Promise<{ env: Reco
   return { env: { DATA_DIR: dir }, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+// Exactly what `npm start` runs after its build: `node <flags> dist/main.js` from package.json.
+const START_ARGS = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);
+
 function startOroshi(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, START_ARGS, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.resume();
   child.stderr!.on('data', (d) => process.stderr.write(d));
   return child;
