@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/domain-
 import { computeInvoiceTax, type InvoiceTax } from '../tax/invoice-tax.ts';
 import type { Buyer } from './buyer.ts';
 import { MAX_QUANTITY, quantityRuleError } from './quantity-rules.ts';
-import { loadVariantSnapshots, orderabilityError, type VariantSnapshot } from './variant-snapshot.ts';
+import { loadCartItemsWithSnapshots, loadVariantSnapshots, orderabilityError, type VariantSnapshot } from './variant-snapshot.ts';
 
 /**
  * The member user's cart in one shop, kept in the database so it follows the buyer from the
@@ -119,25 +119,14 @@ export async function clearCart(tx: Tx, buyer: Pick<Buyer, 'tenantId' | 'userId'
 
 /** The cart priced now, with what changed since each line was added. */
 export async function loadCart(tx: Tx, buyer: Buyer): Promise<CartView> {
-  const items = await tx
-    .selectFrom('cart_items')
-    .select(['variant_id', 'quantity', 'unit_price_seen_yen'])
-    .where('tenant_id', '=', buyer.tenantId)
-    .where('user_id', '=', buyer.userId)
-    .orderBy('added_at')
-    .orderBy('variant_id')
-    .execute();
-  const snapshots = await loadVariantSnapshots(
-    tx,
-    buyer.tenantId,
-    items.map((i) => i.variant_id),
-  );
-  const prices = await priceFor(tx, buyer, new Map(items.map((i) => [i.variant_id, i.quantity])));
+  // The lines with their variants in one query, then their prices.
+  const items = await loadCartItemsWithSnapshots(tx, buyer.tenantId, buyer.userId);
+  const prices = await priceFor(tx, buyer, new Map(items.map((i) => [i.variantId, i.quantity])));
   const lines: CartLine[] = [];
   let removedCount = 0;
   for (const item of items) {
-    const snapshot = snapshots.get(item.variant_id);
-    const price = prices.get(item.variant_id);
+    const snapshot = item.snapshot;
+    const price = prices.get(item.variantId);
     if (!snapshot || !price) {
       removedCount++;
       continue;
@@ -150,9 +139,9 @@ export async function loadCart(tx: Tx, buyer: Buyer): Promise<CartView> {
     if (!refusal && snapshot.available < item.quantity) {
       problems.push(snapshot.available === 0 ? '在庫切れです。入荷までお待ちいただくか、カートから削除してください。' : `在庫が不足しています（ご注文いただける数量: ${snapshot.available}）。`);
     }
-    const seen = item.unit_price_seen_yen;
+    const seen = item.unitPriceSeenYen;
     lines.push({
-      variantId: item.variant_id,
+      variantId: item.variantId,
       snapshot,
       quantity: item.quantity,
       price,

@@ -106,3 +106,27 @@ export function orderabilityError(snapshot: VariantSnapshot, professionalVerifie
 export function variantDisplayName(s: Pick<VariantSnapshot, 'productName' | 'label' | 'capacity'>): string {
   return [s.productName, s.label, s.capacity].filter((part, i, all) => part && all.indexOf(part) === i).join(' ');
 }
+
+export interface CartItemWithSnapshot {
+  variantId: string;
+  quantity: number;
+  unitPriceSeenYen: number;
+  /** Absent when the variant is gone (deleted, or another shop's id). */
+  snapshot: VariantSnapshot | undefined;
+}
+
+/** A member user's cart lines with their variants' snapshots, in the cart's order: one query. */
+export async function loadCartItemsWithSnapshots(tx: Tx, tenantId: string, userId: string): Promise<CartItemWithSnapshot[]> {
+  const { rows } = await sql<Partial<Row> & { item_variant_id: string; quantity: number; unit_price_seen_yen: number }>`
+    SELECT ci.variant_id AS item_variant_id, ci.quantity, ci.unit_price_seen_yen, s.*
+      FROM cart_items ci
+      LEFT JOIN LATERAL (${SELECT} WHERE v.tenant_id = ci.tenant_id AND v.id = ci.variant_id) s ON true
+     WHERE ci.tenant_id = ${tenantId}::uuid AND ci.user_id = ${userId}::uuid
+     ORDER BY ci.added_at, ci.variant_id`.execute(tx);
+  return rows.map((r) => ({
+    variantId: r.item_variant_id,
+    quantity: Number(r.quantity),
+    unitPriceSeenYen: Number(r.unit_price_seen_yen),
+    snapshot: r.variant_id ? toSnapshot(r as Row) : undefined,
+  }));
+}

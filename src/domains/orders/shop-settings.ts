@@ -50,15 +50,18 @@ export function shippingRulesFrom(setting: Partial<ShippingRulesSetting>): Shipp
 }
 
 export async function loadShopSettings(tx: Tx, tenantId: string): Promise<ShopSettings> {
+  // One round trip: the settings with the shop's slug.
   const row = await tx
     .selectFrom('shop_settings')
-    .selectAll()
+    .innerJoin('tenants', 'tenants.id', 'shop_settings.tenant_id')
+    .selectAll('shop_settings')
+    .select('tenants.slug as shop_slug')
     // date[] would come back as Date objects in local time on one driver: read the text form.
-    .select(sql<string[]>`closed_dates::text[]`.as('closed_dates_text'))
-    .where('tenant_id', '=', tenantId)
+    .select(sql<string[]>`shop_settings.closed_dates::text[]`.as('closed_dates_text'))
+    .where('shop_settings.tenant_id', '=', tenantId)
     .executeTakeFirst();
-  const shop = await tx.selectFrom('tenants').select('slug').where('id', '=', tenantId).executeTakeFirst();
-  if (!row || !shop) throw new ConflictError('このショップはまだご注文を受け付けていません（ショップ設定が未登録です）。');
+  if (!row) throw new ConflictError('このショップはまだご注文を受け付けていません（ショップ設定が未登録です）。');
+  const shop = { slug: row.shop_slug };
   const bank = json<Partial<BankAccountSetting>>(row.bank_account);
   const closedDates = toIsoDates(row.closed_dates_text);
   return {
