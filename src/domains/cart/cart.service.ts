@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/domain-
 import { computeInvoiceTax, type InvoiceTax } from '../tax/invoice-tax.ts';
 import type { Buyer } from './buyer.ts';
 import { MAX_QUANTITY, quantityRuleError } from './quantity-rules.ts';
-import { loadCartItemsWithSnapshots, loadVariantSnapshots, orderabilityError, type VariantSnapshot } from './variant-snapshot.ts';
+import { loadCartItemsWithSnapshots, loadVariantSnapshots, loadVariantSnapshotWithCartQuantity, orderabilityError, type VariantSnapshot } from './variant-snapshot.ts';
 
 /**
  * The member user's cart in one shop, kept in the database so it follows the buyer from the
@@ -54,15 +54,8 @@ function assertLineAllowed(snapshot: VariantSnapshot | undefined, buyer: Buyer, 
 
 /** Adds to what is already in the cart for this variant; returns the new quantity. */
 export async function addToCart(tx: Tx, buyer: Buyer, input: { variantId: string; quantity: number }): Promise<number> {
-  const snapshot = (await loadVariantSnapshots(tx, buyer.tenantId, [input.variantId])).get(input.variantId);
-  const existing = await tx
-    .selectFrom('cart_items')
-    .select('quantity')
-    .where('tenant_id', '=', buyer.tenantId)
-    .where('user_id', '=', buyer.userId)
-    .where('variant_id', '=', input.variantId)
-    .executeTakeFirst();
-  const total = (existing?.quantity ?? 0) + input.quantity;
+  const { snapshot, inCart } = await loadVariantSnapshotWithCartQuantity(tx, buyer.tenantId, buyer.userId, input.variantId);
+  const total = inCart + input.quantity;
   if (total > MAX_QUANTITY) {
     throw new ValidationError({ quantity: `カート内の数量が${MAX_QUANTITY.toLocaleString('ja-JP')}を超えます。` });
   }

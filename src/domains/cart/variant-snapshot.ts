@@ -130,3 +130,19 @@ export async function loadCartItemsWithSnapshots(tx: Tx, tenantId: string, userI
     snapshot: r.variant_id ? toSnapshot(r as Row) : undefined,
   }));
 }
+
+/** One variant's snapshot with the quantity of it already in the member user's cart (0 when none): one query. */
+export async function loadVariantSnapshotWithCartQuantity(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  variantId: string,
+): Promise<{ snapshot: VariantSnapshot | undefined; inCart: number }> {
+  if (!UUID.test(variantId)) return { snapshot: undefined, inCart: 0 };
+  const { rows } = await sql<Row & { in_cart: number | null }>`
+    SELECT s.*, (SELECT ci.quantity FROM cart_items ci
+                  WHERE ci.tenant_id = ${tenantId}::uuid AND ci.user_id = ${userId}::uuid AND ci.variant_id = s.variant_id) AS in_cart
+      FROM (${SELECT} WHERE v.tenant_id = ${tenantId}::uuid AND v.id = ${variantId}::uuid) s`.execute(tx);
+  const row = rows[0];
+  return { snapshot: row ? toSnapshot(row) : undefined, inCart: Number(row?.in_cart ?? 0) };
+}
