@@ -9,7 +9,7 @@ function report(): BenchReport {
     db: 'postgres',
     floor_rps: 4000,
     floor_rls_rps: 2500,
-    results: [scenarioResult('catalog_listing', { rps: 2600, p50_ms: 17, p99_ms: 41, errors: 3 }, floorA, floorB, 4)],
+    results: [scenarioResult('catalog_listing', { rps: 2600, p50_ms: 17, p99_ms: 41, errors: 3, cpu_ms: { server: 1.2, db: 0.8 } }, floorA, floorB, 4)],
     peak_rss_mb: 180,
     cold_start_s: 1.4,
     sequential_orders_per_s: 72.5,
@@ -51,7 +51,7 @@ describe('bench report', () => {
   it('names the file by its timestamp and prints every scenario with its ratios and the load average', () => {
     expect(reportFileName(new Date('2025-01-02T03:04:05.678Z'))).toBe('bench-2025-01-02T03-04-05-678Z.json');
     const table = formatTable(report());
-    expect(table).toMatch(/catalog_listing\s+2600\s+17\s+41\s+0\.650\s+1\.040\s+3\s+4/);
+    expect(table).toMatch(/catalog_listing\s+2600\s+17\s+41\s+0\.650\s+1\.040\s+3\s+4\s+1\.20\+0\.80/);
     expect(table).toContain('load average 1.50 1.20 1.00');
     expect(table).toContain('one buyer 72.5 orders/s');
   });

@@ -23,6 +23,17 @@ export interface ScenarioResult {
   errors: number;
   /** Database round trips of one request (for a checkout, of all its requests), from x-db-round-trips. */
   round_trips?: number | null;
+  /**
+   * CPU time per request (per order for checkouts) while the scenario ran, in ms: the server
+   * process and the database's backends (PostgreSQL; PGlite runs inside the server). Unlike req/s
+   * it hardly depends on how busy the shared machine is.
+   */
+  cpu_ms?: CpuPerRequest;
+}
+
+export interface CpuPerRequest {
+  server: number;
+  db: number;
 }
 
 export interface BenchReport {
@@ -39,6 +50,8 @@ export interface BenchReport {
   duration_s: number;
   floor_p99_ms: number;
   floor_rls_p99_ms: number;
+  floor_cpu_ms?: CpuPerRequest;
+  floor_rls_cpu_ms?: CpuPerRequest;
   load_average: number[];
   seed: { products_per_shop: number; members: number; orders: number; seconds: number };
   notes: string[];
@@ -50,7 +63,13 @@ export function ratioOf(rps: number, floorRps: number): number {
   return Math.round((rps / floorRps) * 1000) / 1000;
 }
 
-export function scenarioResult(name: string, m: Measurement, floorA: Measurement, floorB: Measurement, roundTrips?: number | null): ScenarioResult {
+export function scenarioResult(
+  name: string,
+  m: Measurement & { cpu_ms?: CpuPerRequest },
+  floorA: Measurement,
+  floorB: Measurement,
+  roundTrips?: number | null,
+): ScenarioResult {
   return {
     name,
     rps: Math.round(m.rps * 10) / 10,
@@ -60,6 +79,7 @@ export function scenarioResult(name: string, m: Measurement, floorA: Measurement
     ratio_rls: ratioOf(m.rps, floorB.rps),
     errors: m.errors ?? 0,
     ...(roundTrips !== undefined && { round_trips: roundTrips }),
+    ...(m.cpu_ms && { cpu_ms: m.cpu_ms }),
   };
 }
 
@@ -71,12 +91,26 @@ export function reportFileName(at: Date): string {
   return `bench-${at.toISOString().replace(/[:.]/g, '-')}.json`;
 }
 
+function cpuText(cpu: CpuPerRequest | undefined): string {
+  return cpu ? `${cpu.server.toFixed(2)}+${cpu.db.toFixed(2)}` : '';
+}
+
 export function formatTable(report: BenchReport): string {
   const rows: string[][] = [
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', '÷ floor (a)', '÷ floor (b)', 'errors', 'DB trips'],
-    ['floor (a) Fastify + listing query + template', String(report.floor_rps), '', String(report.floor_p99_ms), '1.000', ratioOf(report.floor_rps, report.floor_rls_rps).toFixed(3), '', ''],
-    ['floor (b) same in one RLS transaction', String(report.floor_rls_rps), '', String(report.floor_rls_p99_ms), ratioOf(report.floor_rls_rps, report.floor_rps).toFixed(3), '1.000', '', ''],
-    ...report.results.map((r) => [r.name, String(r.rps), String(r.p50_ms), String(r.p99_ms), r.ratio.toFixed(3), r.ratio_rls.toFixed(3), String(r.errors), r.round_trips == null ? '' : String(r.round_trips)]),
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', '÷ floor (a)', '÷ floor (b)', 'errors', 'DB trips', 'CPU ms app+db'],
+    ['floor (a) Fastify + listing query + template', String(report.floor_rps), '', String(report.floor_p99_ms), '1.000', ratioOf(report.floor_rps, report.floor_rls_rps).toFixed(3), '', '', cpuText(report.floor_cpu_ms)],
+    ['floor (b) same in one RLS transaction', String(report.floor_rls_rps), '', String(report.floor_rls_p99_ms), ratioOf(report.floor_rls_rps, report.floor_rps).toFixed(3), '1.000', '', '', cpuText(report.floor_rls_cpu_ms)],
+    ...report.results.map((r) => [
+      r.name,
+      String(r.rps),
+      String(r.p50_ms),
+      String(r.p99_ms),
+      r.ratio.toFixed(3),
+      r.ratio_rls.toFixed(3),
+      String(r.errors),
+      r.round_trips == null ? '' : String(r.round_trips),
+      cpuText(r.cpu_ms),
+    ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const lines = rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));

@@ -53,7 +53,8 @@ const result = await autocannon({
 const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
 const expected = stats[String(spec.expectStatus)]?.count ?? 0;
 const answered = Object.values(stats).reduce((n, s) => n + s.count, 0);
-const measured: Measurement & { statuses: Record<string, number> } = {
+const measured: Measurement & { statuses: Record<string, number>; served: number } = {
+  served: expected,
   // Only the expected answers count as served: a 403 or 500 storm must not look fast.
   rps: result.duration > 0 ? expected / result.duration : 0,
   p50_ms: result.latency.p50,

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { BenchFixture } from './bench-fixture.ts';
-import { type BenchReport, formatTable, type Measurement, reportFileName, type ScenarioResult, scenarioResult } from './bench-report.ts';
+import { type BenchReport, type CpuPerRequest, formatTable, type Measurement, reportFileName, type ScenarioResult, scenarioResult } from './bench-report.ts';
 import type { CheckoutSpec } from './checkout-driver.ts';
 import type { LoadSpec } from './load-driver.ts';
 import { type SignedInMember, signInMember } from './member-csrf.ts';
@@ -96,6 +96,51 @@ function drive<T>(script: string, spec: unknown): Promise<T> {
       resolve(JSON.parse(out.trim().split('\n').at(-1)!) as T);
     });
   });
+}
+
+const CLOCK_TICKS_PER_S = 100;
+
+/** User + system CPU of processes so far, in ms (Linux /proc; a process gone since counts 0). */
+function cpuMsOf(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // The fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** The PostgreSQL backends serving the bench database (PGlite runs inside the server process). */
+async function databaseBackends(kind: 'postgres' | 'pglite'): Promise<number[]> {
+  if (kind !== 'postgres') return [];
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = 'oroshi_bench' AND pid <> pg_backend_pid()`);
+    return rows.map((r) => r.pid);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Runs a scenario and charges it the CPU the server and the database spent meanwhile, per unit
+ * (request or order). Backends are listed before and after (the pool grows under load).
+ */
+async function withCpu<T extends Measurement>(kind: 'postgres' | 'pglite', serverPid: number, units: (m: T) => number, fn: () => Promise<T>): Promise<T & { cpu_ms: CpuPerRequest }> {
+  const before = await databaseBackends(kind);
+  const server0 = cpuMsOf([serverPid]);
+  const db0 = cpuMsOf(before);
+  const m = await fn();
+  const server1 = cpuMsOf([serverPid]);
+  const after = await databaseBackends(kind);
+  const db1 = cpuMsOf([...new Set([...before, ...after])]);
+  const n = Math.max(1, units(m));
+  const round = (x: number) => Math.round((x / n) * 100) / 100;
+  return { ...m, cpu_ms: { server: round(server1 - server0), db: round(db1 - db0) } };
 }
 
 function peakRssMb(pid: number): number {
@@ -189,8 +234,9 @@ async function benchOne(kind: 'postgres' | 'pglite'): Promise<BenchReport> {
       paths: [`/${prefix}/listing/${fixture.shop}/${fixture.category}`],
       expectStatus: 200,
     });
-    const floorA = await drive<Measurement>('bench/load-driver.ts', floorLoad('floor'));
-    const floorB = await drive<Measurement>('bench/load-driver.ts', floorLoad('floor-rls'));
+    type Served = Measurement & { served: number };
+    const floorA = await withCpu<Served>(kind, floor.pid!, (m) => m.served, () => drive<Served>('bench/load-driver.ts', floorLoad('floor')));
+    const floorB = await withCpu<Served>(kind, floor.pid!, (m) => m.served, () => drive<Served>('bench/load-driver.ts', floorLoad('floor-rls')));
     await stop(floor);
 
     process.stdout.write(`bench ${kind}: second start (cold start on the existing database)…\n`);
@@ -216,7 +262,7 @@ async function benchOne(kind: 'postgres' | 'pglite'): Promise<BenchReport> {
       const get = (paths: string[]): LoadSpec => ({ base, connections, duration, method: 'GET', paths, members, expectStatus: 200 });
       const results: ScenarioResult[] = [];
       const run = async (name: string, spec: LoadSpec) => {
-        const m = await drive<Measurement & { statuses?: Record<string, number> }>('bench/load-driver.ts', spec);
+        const m = await withCpu<Served & { statuses?: Record<string, number> }>(kind, server.pid!, (r) => r.served, () => drive('bench/load-driver.ts', spec));
         if (m.errors) notes.push(`${name}: ${m.errors} unexpected answers ${JSON.stringify(m.statuses ?? {})}`);
         results.push(scenarioResult(name, m, floorA, floorB, trips[name] ?? null));
       };
@@ -236,18 +282,16 @@ async function benchOne(kind: 'postgres' | 'pglite'): Promise<BenchReport> {
       // Carts filled by add_to_cart would make every checkout a many-line order; the storm starts
       // from the carts as they are, like buyers who browsed first.
       const checkout: CheckoutSpec = { base, shop: fixture.shop, workers: connections, duration, members, variantIds: fixture.variantIds };
-      const storm = await drive<Measurement & { orders: number; failures: Record<string, number> }>('bench/checkout-driver.ts', checkout);
+      type Orders = Measurement & { orders: number; failures: Record<string, number> };
+      const storm = await withCpu<Orders>(kind, server.pid!, (m) => m.orders, () => drive('bench/checkout-driver.ts', checkout));
       if (storm.errors) notes.push(`checkout_bank_transfer: ${storm.errors} failed checkouts ${JSON.stringify(storm.failures)}`);
       results.push(scenarioResult('checkout_bank_transfer (orders/s)', storm, floorA, floorB, sumOf(trips, ['add_to_cart', 'checkout_confirm', 'checkout_place'])));
       const single = await drive<Measurement & { failures: Record<string, number> }>('bench/checkout-driver.ts', { ...checkout, workers: 1, members: members.slice(-1) });
       if (single.errors) notes.push(`sequential checkout: ${single.errors} failed ${JSON.stringify(single.failures)}`);
       // Card: capped below the card-testing guard's 300 payment starts per shop and 10 minutes.
-      const card = await drive<Measurement & { orders: number; failures: Record<string, number> }>('bench/checkout-driver.ts', {
-        ...checkout,
-        method: 'card',
-        maxOrders: CARD_ORDERS_MAX,
-        distinctAddresses: true,
-      } satisfies CheckoutSpec);
+      const card = await withCpu<Orders>(kind, server.pid!, (m) => m.orders, () =>
+        drive('bench/checkout-driver.ts', { ...checkout, method: 'card', maxOrders: CARD_ORDERS_MAX, distinctAddresses: true } satisfies CheckoutSpec),
+      );
       if (card.errors) notes.push(`checkout_card: ${card.errors} failed checkouts ${JSON.stringify(card.failures)}`);
       results.push(
         scenarioResult(
@@ -275,6 +319,8 @@ async function benchOne(kind: 'postgres' | 'pglite'): Promise<BenchReport> {
         duration_s: duration,
         floor_p99_ms: floorA.p99_ms,
         floor_rls_p99_ms: floorB.p99_ms,
+        floor_cpu_ms: floorA.cpu_ms,
+        floor_rls_cpu_ms: floorB.cpu_ms,
         load_average: os.loadavg(),
         seed: fixture.scale,
         notes,
