@@ -4,8 +4,11 @@ import type { DeliverySlotCode, PaymentMethod } from './orders.tables.ts';
 
 /** How orders read to people: yen, slots, methods — shared by pages and mails. */
 
+// Built once: Number#toLocaleString creates a formatter on every call (cart and checkout pages show dozens of amounts).
+const YEN_DIGITS = new Intl.NumberFormat('ja-JP');
+
 export function formatYen(amount: number): string {
-  return `${amount.toLocaleString('ja-JP')}円`;
+  return `${YEN_DIGITS.format(amount)}円`;
 }
 
 export const PAYMENT_METHOD_LABELS: Readonly<Record<PaymentMethod, string>> = {
