@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { withIdentity, withPlatform, withTenant } from '../../platform/db/tenant-scope.ts';
-import { consumeRateLimit, hitRateLimit } from '../../platform/http/rate-limit.ts';
+import { hitRateLimit } from '../../platform/http/rate-limit.ts';
 import { queueMail } from '../../platform/mail/mail.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { RateLimitedError } from '../shared/domain-error.ts';
@@ -28,17 +28,18 @@ export async function throttleCardStart(deps: Pick<PaymentDeps, 'database' | 'lo
     [`card-start:ip:${input.clientIp}`, CARD_START_LIMITS.perIp],
     [`card-start:shop:${input.tenantId}`, CARD_START_LIMITS.perShop],
   ];
-  for (const [bucket, rule] of buckets) {
-    try {
-      await consumeRateLimit(deps.database, bucket, rule.limit, rule.windowSeconds);
-    } catch (err) {
-      if (err instanceof RateLimitedError) {
-        const scope = bucket.split(':')[1];
-        await raiseCardTestingAlert(deps, input.tenantId, `カード決済の開始回数が上限を超えました（${scope}）`, { bucket: scope, clientIp: input.clientIp, userId: input.userId });
-        throw new RateLimitedError(err.retryAfterSeconds, 'カード決済のお試し回数が多すぎます。しばらくしてからもう一度お試しください。');
-      }
-      throw err;
+  // The three counters in one short transaction, in order, stopping at the first refusal; it
+  // commits before the refusal is thrown (a rolled-back hit would limit nothing).
+  const refused = await withPlatform(deps.database, async (tx) => {
+    for (const [bucket, rule] of buckets) {
+      const hit = await hitRateLimit(tx, bucket, rule.limit, rule.windowSeconds);
+      if (!hit.allowed) return { scope: bucket.split(':')[1], retryAfter: hit.retryAfter };
     }
+    return null;
+  });
+  if (refused) {
+    await raiseCardTestingAlert(deps, input.tenantId, `カード決済の開始回数が上限を超えました（${refused.scope}）`, { bucket: refused.scope, clientIp: input.clientIp, userId: input.userId });
+    throw new RateLimitedError(refused.retryAfter, 'カード決済のお試し回数が多すぎます。しばらくしてからもう一度お試しください。');
   }
 }
 
