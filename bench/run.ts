@@ -119,7 +119,10 @@ async function databaseBackends(kind: 'postgres' | 'pglite'): Promise<number[]> 
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = 'oroshi_bench' AND pid <> pg_backend_pid()`);
+    // Client backends only: an autovacuum worker tidying the fresh seed is not the scenario's cost.
+    const { rows } = await admin.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = 'oroshi_bench' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
     return rows.map((r) => r.pid);
   } finally {
     await admin.end();
