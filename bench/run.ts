@@ -100,17 +100,15 @@ function drive<T>(script: string, spec: unknown): Promise<T> {
 
 const CLOCK_TICKS_PER_S = 100;
 
-/** User + system CPU of processes so far, in ms (Linux /proc; a process gone since counts 0). */
-function cpuMsOf(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      // The fields after the parenthesised command name: utime and stime are the 12th and 13th.
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {}
+/** User + system CPU of a process so far, in ms (Linux /proc), or null when it is gone. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    // The fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return null;
   }
-  return (ticks * 1000) / CLOCK_TICKS_PER_S;
 }
 
 /** The PostgreSQL backends serving the bench database (PGlite runs inside the server process). */
@@ -134,16 +132,20 @@ async function databaseBackends(kind: 'postgres' | 'pglite'): Promise<number[]> 
  * (request or order). Backends are listed before and after (the pool grows under load).
  */
 async function withCpu<T extends Measurement>(kind: 'postgres' | 'pglite', serverPid: number, units: (m: T) => number, fn: () => Promise<T>): Promise<T & { cpu_ms: CpuPerRequest }> {
-  const before = await databaseBackends(kind);
-  const server0 = cpuMsOf([serverPid]);
-  const db0 = cpuMsOf(before);
+  const before = new Map((await databaseBackends(kind)).map((pid) => [pid, cpuMsOf(pid) ?? 0]));
+  const server0 = cpuMsOf(serverPid) ?? 0;
   const m = await fn();
-  const server1 = cpuMsOf([serverPid]);
-  const after = await databaseBackends(kind);
-  const db1 = cpuMsOf([...new Set([...before, ...after])]);
+  const server1 = cpuMsOf(serverPid) ?? server0;
+  let db = 0;
+  // A backend that existed before counts what it spent since; one that left meanwhile (an idle
+  // pool connection closing) spent nothing more; a new one counts everything.
+  for (const pid of new Set([...before.keys(), ...(await databaseBackends(kind))])) {
+    const start = before.get(pid) ?? 0;
+    db += (cpuMsOf(pid) ?? start) - start;
+  }
   const n = Math.max(1, units(m));
   const round = (x: number) => Math.round((x / n) * 100) / 100;
-  return { ...m, cpu_ms: { server: round(server1 - server0), db: round(db1 - db0) } };
+  return { ...m, cpu_ms: { server: round(server1 - server0), db: round(db) } };
 }
 
 function peakRssMb(pid: number): number {
