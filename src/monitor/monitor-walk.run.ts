@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Browser } from 'playwright-core';
 import type { MonitorProfile } from '../domains/monitor/monitor.tables.ts';
-import { startWalk } from '../domains/monitor/monitor-walks.service.ts';
+import { claimWalkTurn, WALK_TURN_STALE_SECONDS } from '../domains/monitor/monitor-walks.service.ts';
 import { judgeWalk, type RaiseSecurityEvent, recordFailedWalk, type WalkJudgement } from '../domains/monitor/walk-judgement.service.ts';
 import type { Config } from '../platform/config/config.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -54,15 +54,33 @@ async function configuredProviderHosts(tx: Tx): Promise<string[]> {
   }
 }
 
+const WALK_TURN_POLL_MS = 500;
+
+/** Waits for the shop's turn (one walk of a shop at a time, see claimWalkTurn), then opens the walk's record. */
+async function takeWalkTurn(
+  database: Database,
+  walk: { tenantId: string; profile: MonitorProfile; reason: string; instance: string },
+  configuredHosts: readonly string[] | undefined,
+): Promise<{ walkId: string; providerHosts: readonly string[] }> {
+  const giveUpAt = Date.now() + WALK_TURN_STALE_SECONDS * 1000;
+  for (;;) {
+    const claimed = await withTenant(database, walk.tenantId, async (tx) => {
+      const walkId = await claimWalkTurn(tx, walk);
+      return walkId ? { walkId, providerHosts: configuredHosts ?? (await configuredProviderHosts(tx)) } : null;
+    });
+    if (claimed) return claimed;
+    // A turn never comes only if the other walk's process died mid-walk; by then its row is stale.
+    if (Date.now() > giveUpAt) throw new Error('monitor walk: the shop stayed busy with another walk');
+    await new Promise((r) => setTimeout(r, WALK_TURN_POLL_MS));
+  }
+}
+
 export async function runMonitorWalk(settings: MonitorRunSettings, job: { tenantId: string; profile: MonitorProfile; reason: string }): Promise<MonitorRunResult> {
   const { database, config } = settings;
   const shop = await withPlatform(database, (tx) => tx.selectFrom('tenants').select(['id', 'slug', 'custom_host']).where('id', '=', job.tenantId).executeTakeFirstOrThrow());
   const platformUrl = settings.platformUrl ?? config.baseOrigin;
   const shopUrl = new URL(shopHomeUrl(config, shop), platformUrl).href;
-  const { walkId, providerHosts } = await withTenant(database, shop.id, async (tx) => ({
-    walkId: await startWalk(tx, { tenantId: shop.id, profile: job.profile, reason: job.reason, instance: MONITOR_INSTANCE }),
-    providerHosts: settings.providerHosts ?? (await configuredProviderHosts(tx)),
-  }));
+  const { walkId, providerHosts } = await takeWalkTurn(database, { tenantId: shop.id, profile: job.profile, reason: job.reason, instance: MONITOR_INSTANCE }, settings.providerHosts);
   const started = performance.now();
   let browser: Browser | null = null;
   try {

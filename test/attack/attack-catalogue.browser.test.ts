@@ -207,7 +207,7 @@ describe('attack catalogue', () => {
     const [, , desktop, mobile, pass] = await traffic(buyer('desktop'), buyer('mobile'), monitorWalk('desktop'), monitorWalk('mobile'), verify());
     for (const walk of [desktop, mobile]) {
       expect(walk.error).toBeNull();
-      expect(walk.judgement?.outcome).toBe('clean');
+      expect(walk.judgement?.outcome, JSON.stringify(walk.judgement?.diff.deviations.map((d) => [d.kind, d.step, d.summary, d.detail]))).toBe('clean');
     }
     expect(pass.problems).toBe(0);
     await new Promise((r) => setTimeout(r, 500));

@@ -14,6 +14,29 @@ export async function startWalk(tx: Tx, input: { tenantId: string; profile: Moni
   return row.id;
 }
 
+/** A walk unfinished after this long crashed with its process: it no longer holds the shop's turn. */
+export const WALK_TURN_STALE_SECONDS = 180;
+
+/**
+ * Starts a walk only if no other walk of the shop is under way, across every monitor process.
+ * Every walk of a shop signs in as the same monitor member, and a member has one cart: a desktop
+ * and a mobile walk at once empty each other's cart mid-checkout (one places the order the other
+ * is confirming) and the unchanged shop looks changed — a false alarm. The transaction-scoped
+ * advisory lock makes check-and-insert atomic between processes. Null: wait and ask again.
+ */
+export async function claimWalkTurn(tx: Tx, input: { tenantId: string; profile: MonitorProfile; reason: string; instance: string }): Promise<string | null> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`monitor-walk:${input.tenantId}`}))`.execute(tx);
+  const running = await tx
+    .selectFrom('monitor_walks')
+    .select('id')
+    .where('tenant_id', '=', input.tenantId)
+    .where('finished_at', 'is', null)
+    .where('started_at', '>', sql<Date>`now() - make_interval(secs => ${WALK_TURN_STALE_SECONDS})`)
+    .limit(1)
+    .executeTakeFirst();
+  return running ? null : startWalk(tx, input);
+}
+
 export interface FinishedWalk {
   walkId: string;
   outcome: WalkOutcome;
