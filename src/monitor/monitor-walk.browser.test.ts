@@ -97,6 +97,8 @@ describe('browser monitor walk', () => {
     expect(checkout.headers['content-security-policy']).toContain("default-src 'none'");
     expect(checkout.scripts.length).toBeGreaterThan(0);
     expect(checkout.scripts.every((s: { sha384: string }) => s.sha384.startsWith('sha384-'))).toBe(true);
+    // The shop's stylesheet, by its content-hashed URL and the hash of the bytes received.
+    expect(checkout.stylesheets).toContainEqual({ href: expect.stringMatching(/^\/assets\/css\/app\.[0-9a-f]+\.css$/), sha384: expect.stringMatching(/^sha384-/) });
     expect(checkout.forms.some((f: { action: string }) => f.action === `/s/${SHOP}/checkout`)).toBe(true);
     expect(checkout.requestOrigins).toEqual(['self']);
     expect(snapshot.pages.flatMap((p: { cardInputs: unknown[] }) => p.cardInputs)).toEqual([]);

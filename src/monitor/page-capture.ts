@@ -10,16 +10,19 @@ import {
   type PageSnapshot,
   pickSecurityHeaders,
   type ScriptRecord,
+  type StylesheetRecord,
   uniqueForms,
   uniqueScripts,
   uniqueSorted,
+  uniqueStylesheets,
   type WalkStep,
 } from '../domains/monitor/walk-snapshot.ts';
 
 /**
  * Records what one page of the walk received: listens from before the navigation starts (every
- * request's origin, every script body as the browser got it, console CSP violations), then reads
- * the rendered DOM (inline scripts, forms and inputs, iframes, <meta> CSPs).
+ * request's origin, every script and stylesheet body as the browser got it, console CSP
+ * violations), then reads the rendered DOM (inline scripts and styles, forms and inputs, iframes,
+ * <meta> CSPs).
  */
 
 function sha384(body: Buffer | string): string {
@@ -34,6 +37,8 @@ interface DomReading {
   origin: string;
   inlineScripts: string[];
   scriptSrcs: string[];
+  inlineStyles: string[];
+  stylesheetHrefs: string[];
   forms: { action: string; method: string }[];
   inputs: DomInput[];
   iframes: string[];
@@ -61,6 +66,8 @@ const READ_DOM = `(() => {
     origin: location.origin,
     inlineScripts: [...document.querySelectorAll('script:not([src])')].map((s) => s.textContent ?? ''),
     scriptSrcs: [...document.querySelectorAll('script[src]')].map((s) => s.src),
+    inlineStyles: [...document.querySelectorAll('style')].map((s) => s.textContent ?? ''),
+    stylesheetHrefs: [...document.querySelectorAll('link[rel~="stylesheet" i][href]')].map((l) => l.href),
     forms: forms.map((f) => ({ action: new URL(attr(f, 'action') || location.href, location.href).href, method: (attr(f, 'method') || 'get').toLowerCase() })),
     inputs,
     iframes: [...document.querySelectorAll('iframe, frame, embed, object')].map((f) => f.getAttribute('src') || f.getAttribute('data') || 'about:blank'),
@@ -76,6 +83,7 @@ export interface PageRecorder {
 export function startRecording(page: Page): PageRecorder {
   const origins = new Set<string>();
   const scriptBodies: Promise<ScriptRecord & { url: string } | null>[] = [];
+  const styleBodies: Promise<{ url: string; sha384: string }>[] = [];
   const violations: string[] = [];
   const onRequest = (request: import('playwright-core').Request) => {
     try {
@@ -86,7 +94,17 @@ export function startRecording(page: Page): PageRecorder {
     }
   };
   const onResponse = (response: Response) => {
-    if (response.request().resourceType() !== 'script') return;
+    const type = response.request().resourceType();
+    if (type === 'stylesheet') {
+      styleBodies.push(
+        response
+          .body()
+          .then((body) => ({ url: response.url(), sha384: sha384(body) }))
+          .catch(() => ({ url: response.url(), sha384: 'unreadable' })),
+      );
+      return;
+    }
+    if (type !== 'script') return;
     scriptBodies.push(
       response
         .body()
@@ -126,6 +144,13 @@ export function startRecording(page: Page): PageRecorder {
         ...dom.scriptSrcs.filter((src) => !loadedUrls.has(src)).map((src) => ({ src: normaliseUrl(src, pageOrigin), sha384: 'not-loaded' })),
         ...dom.inlineScripts.map((text) => ({ src: null, sha384: sha384(text) })),
       ];
+      const styles = await Promise.all(styleBodies);
+      const styleUrls = new Set(styles.map((s) => s.url));
+      const stylesheets: StylesheetRecord[] = [
+        ...styles.map((s) => ({ href: normaliseUrl(s.url, pageOrigin), sha384: s.sha384 })),
+        ...dom.stylesheetHrefs.filter((href) => !styleUrls.has(href)).map((href) => ({ href: normaliseUrl(href, pageOrigin), sha384: 'not-loaded' })),
+        ...dom.inlineStyles.map((text) => ({ href: null, sha384: sha384(text) })),
+      ];
       const record = (i: DomInput): InputRecord => ({ tag: i.tag, name: i.name, type: i.type, autocomplete: i.autocomplete, inputmode: i.inputmode, pattern: i.pattern, maxlength: i.maxlength });
       const forms: FormRecord[] = dom.forms.map((f, index) => ({
         action: normaliseUrl(f.action, pageOrigin),
@@ -147,6 +172,7 @@ export function startRecording(page: Page): PageRecorder {
         headers,
         metaCsp: dom.metaCsp,
         scripts: uniqueScripts(scripts),
+        stylesheets: uniqueStylesheets(stylesheets),
         forms: uniqueForms(forms),
         cardInputs,
         iframes: uniqueSorted(dom.iframes.map((src) => normaliseUrl(src, pageOrigin))),

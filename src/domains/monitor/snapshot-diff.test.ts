@@ -18,6 +18,7 @@ function page(step: PageSnapshot['step'], extra: Partial<PageSnapshot> = {}): Pa
     headers: { 'content-security-policy': CSP, 'x-frame-options': 'DENY' },
     metaCsp: [],
     scripts: [{ src: '/static/js/postal-fill.abc.js', sha384: 'sha384-AAA' }],
+    stylesheets: [{ href: '/static/css/app.abc.css', sha384: 'sha384-SSS' }],
     forms: [{ action: '/s/mall/checkout', method: 'post', inputs: [input('_csrf', { type: 'hidden' }), input('postalCode', { autocomplete: 'postal-code', maxlength: '8' })] }],
     cardInputs: [],
     iframes: [],
@@ -48,6 +49,34 @@ describe('diffSnapshots', () => {
     expect(kinds(inline)).toEqual(['critical:walk.script-added']);
     const removed = snapshot([page('checkout', { scripts: [] }), page('checkout-confirm')]);
     expect(kinds(removed)).toEqual(['warning:walk.script-removed']);
+  });
+
+  it('calls an added, a changed or an inline stylesheet critical and a removed one a warning', () => {
+    const sheets = page('checkout').stylesheets!;
+    const added = snapshot([page('checkout', { stylesheets: [...sheets, { href: 'https://cdn.evil.example/k.css', sha384: 'sha384-EEE' }] }), page('checkout-confirm')]);
+    expect(kinds(added)).toEqual(['critical:walk.stylesheet-added']);
+    const changed = snapshot([page('checkout', { stylesheets: [{ href: '/static/css/app.abc.css', sha384: 'sha384-TTT' }] }), page('checkout-confirm')]);
+    expect(kinds(changed)).toEqual(['critical:walk.stylesheet-changed']);
+    expect(diffSnapshots(base, changed).deviations[0]!.detail).toMatchObject({ href: '/static/css/app.abc.css', sha384: 'sha384-TTT', approved: ['sha384-SSS'] });
+    const inline = snapshot([page('checkout', { stylesheets: [...sheets, { href: null, sha384: 'sha384-III' }] }), page('checkout-confirm')]);
+    expect(kinds(inline)).toEqual(['critical:walk.stylesheet-added']);
+    // A content-hashed file rebuilt with other bytes has a new name: added, and the old one removed.
+    const renamed = snapshot([page('checkout', { stylesheets: [{ href: '/static/css/app.def.css', sha384: 'sha384-TTT' }] }), page('checkout-confirm')]);
+    expect(kinds(renamed)).toEqual(['critical:walk.stylesheet-added', 'warning:walk.stylesheet-removed']);
+    const removed = snapshot([page('checkout', { stylesheets: [] }), page('checkout-confirm')]);
+    expect(kinds(removed)).toEqual(['warning:walk.stylesheet-removed']);
+    // The provider's own page is not Oroshi's to judge.
+    const providerBase = snapshot([page('payment-provider')]);
+    expect(kinds(snapshot([page('payment-provider', { stylesheets: [{ href: 'https://psp.example/x.css', sha384: 'sha384-PPP' }] })]), providerBase)).toEqual([]);
+  });
+
+  it('judges no stylesheets against a baseline recorded before they were read', () => {
+    const old = snapshot([page('checkout', { stylesheets: undefined }), page('checkout-confirm', { stylesheets: undefined })]);
+    const now = snapshot([page('checkout', { stylesheets: [{ href: '/static/css/app.abc.css', sha384: 'sha384-TTT' }, { href: null, sha384: 'sha384-III' }] }), page('checkout-confirm')]);
+    expect(diffSnapshots(old, now).deviations).toEqual([]);
+    // Scripts are judged against that baseline as before.
+    const script = snapshot([page('checkout', { scripts: [{ src: '/static/js/postal-fill.abc.js', sha384: 'sha384-CCC' }] }), page('checkout-confirm')]);
+    expect(kinds(script, old)).toEqual(['critical:walk.script-changed']);
   });
 
   it('calls a changed form action or new inputs critical', () => {

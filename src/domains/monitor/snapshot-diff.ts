@@ -12,10 +12,11 @@ import {
 
 /**
  * The browser monitor's judgement: what changed between the approved baseline and this walk.
- * Critical (the shop's card payments stop): any script added or changed, any form added or whose
+ * Critical (the shop's card payments stop): any script or stylesheet added or changed (inline
+ * ones too; a baseline recorded before stylesheets were read judges none), any form added or whose
  * action (walk.form-action-changed: same method and inputs, another target) or inputs changed, a card-like input on an Oroshi page, a CSP changed, weakened, moved to
  * <meta> or missing, the payment step landing on another host. Warning: everything else that
- * differs (removed scripts or forms, new request origins, iframes, other headers, new CSP
+ * differs (removed scripts, stylesheets or forms, new request origins, iframes, other headers, new CSP
  * violations, a page of the walk missing or new).
  *
  * Card-like inputs are judged without the baseline: a baseline cannot approve one.
@@ -96,36 +97,78 @@ function headerDeviations(step: WalkStep, base: PageSnapshot, current: PageSnaps
   );
 }
 
-function scriptDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapshot): Deviation[] {
+/** A script or a stylesheet: where it came from (null: inline) and the hash of what the browser received. */
+interface Resource {
+  url: string | null;
+  sha384: string;
+}
+
+interface ResourceLabels {
+  /** Kind and key prefix: walk.<noun>-added / -changed / -removed. */
+  noun: 'script' | 'stylesheet';
+  changed: string;
+  added: string;
+  removed: string;
+  inline: string;
+}
+
+const SCRIPT_LABELS: ResourceLabels = {
+  noun: 'script',
+  changed: 'スクリプトの内容が変わりました',
+  added: '基準にないスクリプトが読み込まれました',
+  removed: '基準にあるスクリプトが読み込まれませんでした',
+  inline: 'インラインスクリプト',
+};
+
+const STYLESHEET_LABELS: ResourceLabels = {
+  noun: 'stylesheet',
+  changed: 'スタイルシートの内容が変わりました',
+  added: '基準にないスタイルシートが読み込まれました',
+  removed: '基準にあるスタイルシートが読み込まれませんでした',
+  inline: 'インラインスタイル',
+};
+
+/** Added or changed: critical; removed: warning. Script deviations keep their kinds and keys (events already raised stay the same events). */
+function resourceDeviations(step: WalkStep, labels: ResourceLabels, base: readonly Resource[], current: readonly Resource[]): Deviation[] {
+  const { noun } = labels;
+  const field = noun === 'script' ? 'src' : 'href';
   const out: Deviation[] = [];
-  const baseBySrc = new Map<string, Set<string>>();
-  for (const s of base.scripts) {
-    const key = s.src ?? 'inline';
-    baseBySrc.set(key, (baseBySrc.get(key) ?? new Set()).add(s.sha384));
+  const baseByUrl = new Map<string, Set<string>>();
+  for (const r of base) {
+    const key = r.url ?? 'inline';
+    baseByUrl.set(key, (baseByUrl.get(key) ?? new Set()).add(r.sha384));
   }
-  const seen = new Set<string>();
-  for (const s of current.scripts) {
-    const key = s.src ?? 'inline';
-    const approved = baseBySrc.get(key);
-    if (approved?.has(s.sha384)) {
-      seen.add(`${key}|${s.sha384}`);
-      continue;
-    }
-    if (approved && s.src) {
-      out.push(deviation('walk.script-changed', 'critical', step, `script-changed:${key}:${s.sha384}`, `スクリプトの内容が変わりました（${step}）: ${key}`, { src: s.src, sha384: s.sha384, approved: [...approved] }));
+  for (const r of current) {
+    const key = r.url ?? 'inline';
+    const approved = baseByUrl.get(key);
+    if (approved?.has(r.sha384)) continue;
+    if (approved && r.url) {
+      out.push(deviation(`walk.${noun}-changed`, 'critical', step, `${noun}-changed:${key}:${r.sha384}`, `${labels.changed}（${step}）: ${key}`, { [field]: r.url, sha384: r.sha384, approved: [...approved] }));
     } else {
-      out.push(deviation('walk.script-added', 'critical', step, `script-added:${key}:${s.sha384}`, `基準にないスクリプトが読み込まれました（${step}）: ${s.src ?? 'インラインスクリプト'}`, { src: s.src, sha384: s.sha384 }));
+      out.push(deviation(`walk.${noun}-added`, 'critical', step, `${noun}-added:${key}:${r.sha384}`, `${labels.added}（${step}）: ${r.url ?? labels.inline}`, { [field]: r.url, sha384: r.sha384 }));
     }
   }
-  const currentKeys = new Set(current.scripts.map((s) => `${s.src ?? 'inline'}|${s.sha384}`));
-  const currentSrcs = new Set(current.scripts.map((s) => s.src ?? 'inline'));
-  for (const s of base.scripts) {
-    const key = `${s.src ?? 'inline'}|${s.sha384}`;
-    // A changed script is reported once, as changed.
-    if (currentKeys.has(key) || currentSrcs.has(s.src ?? 'inline')) continue;
-    out.push(deviation('walk.script-removed', 'warning', step, `script-removed:${key}`, `基準にあるスクリプトが読み込まれませんでした（${step}）: ${s.src ?? 'インラインスクリプト'}`, { src: s.src, sha384: s.sha384 }));
+  const currentKeys = new Set(current.map((r) => `${r.url ?? 'inline'}|${r.sha384}`));
+  const currentUrls = new Set(current.map((r) => r.url ?? 'inline'));
+  for (const r of base) {
+    const key = `${r.url ?? 'inline'}|${r.sha384}`;
+    // A changed resource is reported once, as changed.
+    if (currentKeys.has(key) || currentUrls.has(r.url ?? 'inline')) continue;
+    out.push(deviation(`walk.${noun}-removed`, 'warning', step, `${noun}-removed:${key}`, `${labels.removed}（${step}）: ${r.url ?? labels.inline}`, { [field]: r.url, sha384: r.sha384 }));
   }
   return out;
+}
+
+function scriptDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapshot): Deviation[] {
+  const resources = (page: PageSnapshot) => page.scripts.map((s) => ({ url: s.src, sha384: s.sha384 }));
+  return resourceDeviations(step, SCRIPT_LABELS, resources(base), resources(current));
+}
+
+/** A baseline recorded before stylesheets were read has none to compare: nothing is judged until a baseline with them is approved. */
+function stylesheetDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapshot): Deviation[] {
+  if (!base.stylesheets || !current.stylesheets) return [];
+  const resources = (sheets: NonNullable<PageSnapshot['stylesheets']>) => sheets.map((s) => ({ url: s.href, sha384: s.sha384 }));
+  return resourceDeviations(step, STYLESHEET_LABELS, resources(base.stylesheets), resources(current.stylesheets));
 }
 
 function formDeviations(step: WalkStep, base: PageSnapshot, current: PageSnapshot): Deviation[] {
@@ -205,7 +248,7 @@ function pageDeviations(base: PageSnapshot, current: PageSnapshot): Deviation[] 
   const step = current.step;
   const out = [...cspDeviations(step, base, current), ...headerDeviations(step, base, current)];
   if (!isProviderPage(current)) {
-    out.push(...scriptDeviations(step, base, current), ...formDeviations(step, base, current));
+    out.push(...scriptDeviations(step, base, current), ...stylesheetDeviations(step, base, current), ...formDeviations(step, base, current));
   }
   out.push(
     ...listDeviations(step, 'walk.request-origin-added', '基準にない接続先へのリクエストがありました', base.requestOrigins, current.requestOrigins),

@@ -28,6 +28,13 @@ export interface ScriptRecord {
   sha384: string;
 }
 
+export interface StylesheetRecord {
+  /** Normalised URL of a stylesheet the page loaded (`<link>` or `@import`), or null for an inline `<style>`. */
+  href: string | null;
+  /** `sha384-<base64>` of the body the browser received (inline: of the text; 'not-loaded' when the browser refused it). */
+  sha384: string;
+}
+
 export interface InputRecord {
   tag: 'input' | 'select' | 'textarea' | 'button';
   name: string;
@@ -64,6 +71,11 @@ export interface PageSnapshot {
   /** CSPs delivered in <meta http-equiv> (a weakening: a header cannot be overridden by meta, but a missing header can). */
   metaCsp: string[];
   scripts: ScriptRecord[];
+  /**
+   * Stylesheets, as scripts (a stylesheet can carry a payload: catalogue 10). Absent in snapshots
+   * recorded before the monitor read them — "not recorded", never "none".
+   */
+  stylesheets?: StylesheetRecord[];
   forms: FormRecord[];
   /** Inputs anywhere on the page (in or outside a form) that look like card fields. */
   cardInputs: CardLikeInput[];
@@ -200,6 +212,11 @@ export function uniqueForms(forms: readonly FormRecord[]): FormRecord[] {
 
 export function uniqueSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
+}
+
+export function uniqueStylesheets(sheets: readonly StylesheetRecord[]): StylesheetRecord[] {
+  const byKey = new Map(sheets.map((s) => [`${s.href ?? 'inline'}|${s.sha384}`, s]));
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, s]) => s);
 }
 
 export function uniqueScripts(scripts: readonly ScriptRecord[]): ScriptRecord[] {
