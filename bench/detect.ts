@@ -7,6 +7,8 @@ import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD } from '../src/demo/demo-credentials.ts';
 import { seedDemo } from '../src/demo/seed-demo.ts';
 import type { MonitorProfile } from '../src/domains/monitor/monitor.tables.ts';
+import { DEVELOPMENT_PROVIDER_HOSTS } from '../src/domains/payments/provider-hosts.ts';
+import { registerSettingsChangeHandler, setSettingsChangeWalkRequester } from '../src/domains/security/settings-change.events.ts';
 import { checkVerifierHeartbeat } from '../src/domains/security/verifier-heartbeat.service.ts';
 import { MONITOR_POLL_SECONDS, MONITOR_WALK_QUEUE, requestMonitorWalk } from '../src/monitor/browser-monitor.job.ts';
 import { type MonitorRunSettings, runMonitorWalk } from '../src/monitor/monitor-walk.run.ts';
@@ -24,6 +26,7 @@ import {
   cardsStopped,
   detectingLayers,
   eventsSince,
+  firstProductCode,
   listen,
   MONITOR_EMAIL,
   resetProtection,
@@ -179,6 +182,7 @@ let browser: Browser | null = null;
 let tree: SignedTree | null = null;
 let stopVerifierLoop = false;
 let verifierLoop: Promise<void> | null = null;
+let unregisterSettingsChange: () => void = () => undefined;
 const loadAverages: number[][] = [os.loadavg()];
 
 try {
@@ -191,6 +195,8 @@ try {
   const tamperedPlatform: Platform = second.platform;
   const tamperedUrl = await listen(tampered);
   const tenantId = String((await database.ownerExec(`SELECT id FROM tenants WHERE slug = $1`, [SHOP])).rows[0]!.id);
+  const cleanApp = first.app;
+  const productCode = await firstProductCode(cleanApp, DEMO_PASSWORD);
   browser = await launchChromium();
   tree = new SignedTree();
   const signedTree = tree;
@@ -226,6 +232,9 @@ try {
     { retryLimit: 0, expireInSeconds: 300, pollingIntervalSeconds: MONITOR_POLL_SECONDS },
   );
   const jobQueue = queue;
+  // The jobs process's wiring of setting changes (src/background/jobs.ts): events, and a walk of the shop (14).
+  unregisterSettingsChange = registerSettingsChangeHandler(DEVELOPMENT_PROVIDER_HOSTS);
+  setSettingsChangeWalkRequester((id, reason) => requestMonitorWalk(jobQueue, id, reason));
   await queue.work(
     BENCH_TICK_QUEUE,
     async () => {
@@ -284,7 +293,7 @@ try {
     resumeAll();
     const t0 = Date.now();
     const since = new Date(t0 - 50);
-    const undo = await scenario.inject({ database, tenantId, tree: signedTree, platform: tamperedPlatform });
+    const undo = await scenario.inject({ database, tenantId, tree: signedTree, platform: tamperedPlatform, app: cleanApp, productCode, log });
     const deadline = t0 + (monitorIntervalMinutes * 60 + 180) * 1000;
     const walkedBoth = () => (['desktop', 'mobile'] as const).every((p) => walks.some((w) => w.profile === p && w.startedAt >= t0));
     const verified = () => passes.some((p) => p.startedAt >= t0);
@@ -452,6 +461,8 @@ try {
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwritten ${path.relative(ROOT, file)}`);
 } finally {
+  unregisterSettingsChange();
+  setSettingsChangeWalkRequester(null);
   stopVerifierLoop = true;
   await verifierLoop?.catch(() => undefined);
   await queue?.stop().catch(() => undefined);

@@ -13,8 +13,10 @@ import { createBuildManifest, PROJECT_ROOT, writeBuildManifest } from '../../src
 import type { Database } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-scope.ts';
 import type { RouteModule } from '../../src/platform/http/app.ts';
+import { cookieName } from '../../src/platform/http/cookies.ts';
 import { runFilePass } from '../../src/verifier/verifier-pass.ts';
 import { newVerifierRecordState, type RecordedPass, recordVerifierPass } from '../../src/verifier/verifier-record.ts';
+import { signInSalon } from '../sign-in.ts';
 
 /**
  * The attack suite's running Oroshi. An attacker who has changed the server (a template, a module,
@@ -42,8 +44,8 @@ export type HtmlTamper = (html: string, ctx: TamperContext, reply: FastifyReply)
 /** What the tampered instance does to each HTML response (null: sends it unchanged), and every URL it was asked for. */
 export const tamperState: { html: HtmlTamper | null; requests: string[] } = { html: null, requests: [] };
 
-async function signedInEmail(database: Database, request: FastifyRequest): Promise<string | null> {
-  const token = request.cookies?.oroshi_session;
+async function signedInEmail(database: Database, request: FastifyRequest, sessionCookie: string): Promise<string | null> {
+  const token = request.cookies?.[sessionCookie];
   if (!token) return null;
   const { rows } = await database.ownerExec(
     `SELECT u.email FROM sessions s JOIN salon_users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.audience = 'salon'`,
@@ -53,7 +55,9 @@ async function signedInEmail(database: Database, request: FastifyRequest): Promi
 }
 
 export function tamperPlugin(database: Database): RouteModule {
-  return (instance) => {
+  return (instance, platform) => {
+    // Over HTTPS the session cookie carries the __Host- prefix.
+    const sessionCookie = cookieName(platform.config, 'session');
     // What reached the server: a skimmer exfiltrating through an endpoint the policy allows lands here.
     instance.addHook('onRequest', async (request) => {
       tamperState.requests.push(request.url);
@@ -65,7 +69,7 @@ export function tamperPlugin(database: Database): RouteModule {
         path: request.url.split('?')[0] ?? '',
         method: request.method,
         userAgent: String(request.headers['user-agent'] ?? ''),
-        userEmail: await signedInEmail(database, request),
+        userEmail: await signedInEmail(database, request, sessionCookie),
       };
       return tamper(payload, ctx, reply);
     });
@@ -134,6 +138,14 @@ export async function listen(instance: FastifyInstance): Promise<string> {
   await instance.listen({ port: 0, host: '127.0.0.1' });
   const address = instance.server.address();
   return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+/** The product the buyer and the monitor open: the first product link on the shop's home. */
+export async function firstProductCode(app: FastifyInstance, password: string): Promise<string> {
+  const home = await app.inject({ url: `/s/${SHOP}/`, headers: { cookie: (await signInSalon(app, BUYER_EMAIL, password, SHOP)).cookie } });
+  const code = decodeURIComponent(/href="[^"]*\/p\/([^"/?]+)"/.exec(home.body)?.[1] ?? '');
+  if (!code) throw new Error('no product link on the shop home');
+  return code;
 }
 
 /** Database clock: event and switch times are stamped by it. */
