@@ -8,6 +8,7 @@ import { adminCatalogRoutes } from './admin/catalog/catalog-admin.routes.ts';
 import { adminOrderRoutes } from './admin/orders/orders-admin.routes.tsx';
 import { adminPaymentRouteModule } from './admin/payments/payments-admin.routes.tsx';
 import { platformCspReportRoutes, shopCspReportRoutes } from './hooks/csp-report.routes.ts';
+import { platformPageIntegrityRoutes, shopPageIntegrityRoutes } from './hooks/page-integrity.routes.ts';
 import { shopMediaRoutes } from './media/media.routes.ts';
 import { operatorInventoryRoutes } from './operator/inventory/script-inventory.routes.tsx';
 import { operatorKillSwitchRoutes } from './operator/kill-switch/kill-switch.routes.tsx';
@@ -28,6 +29,7 @@ import { shopFrontRoutes } from './storefront/shop-front.routes.tsx';
 export const ROUTES: readonly RouteModule[] = [
   platformHomeRoutes,
   platformCspReportRoutes,
+  platformPageIntegrityRoutes,
   accountAuthRoutes,
   accountRoutes,
   staffAuthRoutes,
@@ -50,6 +52,7 @@ export const ROUTES: readonly RouteModule[] = [
       memberOrderRoutes(shopApp, p);
       shopMediaRoutes(shopApp, p);
       shopCspReportRoutes(shopApp, p);
+      shopPageIntegrityRoutes(shopApp, p);
       publicNoticeRoutes(shopApp, p);
     }),
   ...paymentRouteModules,

@@ -308,7 +308,7 @@ describe('attack catalogue', () => {
       return html.replace('<head>', `<head><meta http-equiv="Content-Security-Policy" content="${weakened.replace(/"/g, '&quot;')}">`);
     };
     await traffic(buyer('desktop'), monitorWalk('desktop'), verify());
-    await expectCaught(15, 'security headers weakened', since, { mustInclude: ['browser_monitor', 'build_verifier'] });
+    await expectCaught(15, 'security headers weakened', since, { mustInclude: ['browser_integrity', 'browser_monitor', 'build_verifier'] });
   }, 120_000);
 
   it('6. exfiltration through an allowed endpoint: the page’s own origin (the only one the CSP allows)', async () => {

@@ -386,7 +386,7 @@ export const ATTACK_SCENARIOS: readonly AttackScenario[] = [
   {
     id: '15',
     name: 'security headers weakened',
-    layers: ['browser_monitor', 'build_verifier'],
+    layers: ['browser_integrity', 'browser_monitor', 'build_verifier'],
     page: /\/checkout$/,
     buyerProfile: 'desktop',
     touchesFiles: true,

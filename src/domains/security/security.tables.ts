@@ -17,6 +17,7 @@ export const SECURITY_LAYERS = [
   'dead_mans_switch',
   'settings_change',
   'card_testing',
+  'browser_integrity',
 ] as const;
 export type SecurityLayer = (typeof SECURITY_LAYERS)[number];
 export type SecuritySeverity = 'info' | 'warning' | 'critical';

@@ -55,7 +55,7 @@ export function createUrlRewriter(options: OriginRoutingOptions): (req: Incoming
       case 'custom':
         return startsWithSegment(url, '/assets') ? url : `/h/${origin.host}${url}`;
       case 'staff':
-        return ['/admin', '/operator', '/assets', '/hooks/csp-report'].some((p) => startsWithSegment(url, p)) ? url : BLOCKED_PATH;
+        return ['/admin', '/operator', '/assets', '/hooks/csp-report', '/hooks/page-integrity'].some((p) => startsWithSegment(url, p)) ? url : BLOCKED_PATH;
       case 'platform':
         if (!options.pathTenants && (startsWithSegment(url, '/s') || startsWithSegment(url, '/h'))) return BLOCKED_PATH;
         if (startsWithSegment(url, '/admin') || startsWithSegment(url, '/operator')) return BLOCKED_PATH;

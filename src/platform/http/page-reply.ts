@@ -5,6 +5,7 @@ import type { VNode } from 'preact';
 // biome-ignore lint/suspicious/noExplicitAny: a vnode's props type is its component's business
 type AnyVNode = VNode<any>;
 
+import { isProtectedPage } from '../../domains/security/protected-pages.ts';
 import { renderDocument, UninventoriedScriptError } from '../views/render-page.ts';
 import type { Platform } from './platform.ts';
 import type { ApprovedScript, ScriptId } from './script-inventory.ts';
@@ -18,13 +19,24 @@ export interface PageOptions {
   status?: number;
 }
 
-/** Scripts a page declared, each one approved in the inventory; anything else fails the page. */
+/**
+ * Scripts a page declared, each one approved in the inventory for that page (anything else fails
+ * the page), and on a protected page the integrity check after them. A check whose file failed
+ * its hash at boot is left out rather than failing every protected page: the boot logged it and
+ * the verifier and the monitor report the changed file.
+ */
 export function approvedScriptsFor(platform: Platform, page: string, ids: readonly ScriptId[]): ApprovedScript[] {
-  return ids.map((id) => {
+  const declared = ids.map((id) => {
     const script = platform.scripts.get(id);
     if (script?.pages.includes(page)) return script;
     throw new UninventoriedScriptError(`${id} on page ${page}`);
   });
+  const integrity = isProtectedPage(page) ? platform.scripts.get('page-integrity') : undefined;
+  return integrity ? [...declared, integrity] : declared;
+}
+
+export function pageIntegrityReportUri(request: FastifyRequest, page: string): string {
+  return `${request.shopBase}/hooks/page-integrity?page=${encodeURIComponent(page)}`;
 }
 
 /** Called after a page is rendered (never throws into the reply; keep it cheap: no I/O). */
@@ -44,10 +56,12 @@ export function cspReportUri(request: FastifyRequest, page: string): string {
 
 export function sendPage(platform: Platform, request: FastifyRequest, reply: FastifyReply, node: AnyVNode, options: PageOptions): FastifyReply {
   const scripts = approvedScriptsFor(platform, options.page, options.scripts ?? []);
-  const html = renderDocument(node, scripts);
+  const integrityReport = scripts.some((s) => s.id === 'page-integrity') ? pageIntegrityReportUri(request, options.page) : null;
+  const html = renderDocument(node, scripts, integrityReport ? { 'oroshi-integrity-report': integrityReport } : {});
   const status = options.status ?? 200;
   try {
-    pageSentListeners.get(platform)?.(request, options.page, status);
+    // A HEAD is the integrity check asking for the headers again, not a load of the page.
+    if (request.method !== 'HEAD') pageSentListeners.get(platform)?.(request, options.page, status);
   } catch (err) {
     request.log.error({ err, event: 'page_view.listener_failed' }, 'page view listener failed');
   }

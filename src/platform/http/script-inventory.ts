@@ -21,7 +21,10 @@ export interface InventoriedScript {
   sha384: string;
 }
 
-export type ScriptId = 'postal-fill' | 'passkey';
+export type ScriptId = 'postal-fill' | 'passkey' | 'page-integrity';
+
+/** In `pages`: every protected page (domains/security/protected-pages.ts), which loads the script without declaring it. */
+export const EVERY_PROTECTED_PAGE = 'protected-pages';
 
 export const SCRIPT_INVENTORY: readonly InventoriedScript[] = [
   {
@@ -39,6 +42,14 @@ export const SCRIPT_INVENTORY: readonly InventoriedScript[] = [
     owner: 'platform-team',
     pages: ['staff-mfa', 'staff-step-up'],
     sha384: 'sha384-B2TQiDbQEXf0kh4oiwvo6OEOmhVIC096yPeSEYyk8F7+d++r6W47b+EXNE6QPgnS',
+  },
+  {
+    id: 'page-integrity',
+    file: 'js/page-integrity.js',
+    purpose: '保護ページが受け取った CSP ヘッダー・<meta> の CSP・スクリプトをブラウザー側で確かめ、異常だけを同じオリジンへ報告する（DOM は変更しない）',
+    owner: 'security-team',
+    pages: [EVERY_PROTECTED_PAGE],
+    sha384: 'sha384-mV6WUOrLXFIT3+HT4wb6XdvWOq5ainWeTiIwGfl2nOQbAdPwHD3iU5l682hws//Y',
   },
 ];
 

@@ -19,12 +19,14 @@ export function scriptTag(script: ApprovedScript): string {
  * handler wrapped in one) makes rendering fail closed instead of shipping it.
  */
 // biome-ignore lint/suspicious/noExplicitAny: a vnode's props type is its component's business
-export function renderDocument(node: VNode<any>, scripts: readonly ApprovedScript[]): string {
+export function renderDocument(node: VNode<any>, scripts: readonly ApprovedScript[], meta: Readonly<Record<string, string>> = {}): string {
   const body = renderToString(node);
   const allowed = new Set(scripts.map(scriptTag));
-  // The page's approved scripts are added here, from the inventory, and nowhere else.
+  // The page's approved scripts are added here, from the inventory, and nowhere else; with them
+  // the <meta name> values they read (e.g. where the integrity check reports).
+  const metaTags = Object.entries(meta).map(([name, content]) => `<meta name="${escapeAttribute(name)}" content="${escapeAttribute(content)}">`);
   const headEnd = body.indexOf('</head>');
-  const html = `<!doctype html>${headEnd < 0 ? body : body.slice(0, headEnd) + [...allowed].join('') + body.slice(headEnd)}`;
+  const html = `<!doctype html>${headEnd < 0 ? body : body.slice(0, headEnd) + metaTags.join('') + [...allowed].join('') + body.slice(headEnd)}`;
   const tags = html.match(/<script\b[^>]*>[\s\S]*?<\/script\s*>|<script\b[^>]*>/gi) ?? [];
   for (const tag of tags) {
     if (!allowed.has(tag)) throw new UninventoriedScriptError(tag);
@@ -32,6 +34,10 @@ export function renderDocument(node: VNode<any>, scripts: readonly ApprovedScrip
   // Cheap pre-check first: most pages have no " onxxx=" anywhere, so the tag walk rarely runs.
   if (/\son[a-z]+\s*=/i.test(html)) assertNoInlineHandlers(html);
   return html;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 const TAG = /<[a-zA-Z][^\s/>]*((?:\s+[^\s=>"'/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*\/?>/g;

@@ -7,7 +7,7 @@ import { auditByStaff } from '../../../domains/staff/staff-actor.ts';
 import { OPERATOR_ROLES, requireStepUp } from '../../../platform/http/auth-guard.ts';
 import { parseInput } from '../../../platform/http/input.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
-import { SCRIPT_INVENTORY } from '../../../platform/http/script-inventory.ts';
+import { EVERY_PROTECTED_PAGE, SCRIPT_INVENTORY } from '../../../platform/http/script-inventory.ts';
 import { inOperator, operatorFormBody, operatorFrame, UUID } from '../operator-guard.ts';
 import { ScriptInventoryPage } from './script-inventory.view.tsx';
 
@@ -32,7 +32,7 @@ export function operatorInventoryRoutes(app: FastifyInstance, platform: Platform
       <ScriptInventoryPage
         {...operatorFrame(platform, request, data.principal)}
         scripts={SCRIPT_INVENTORY.map((s) => ({ ...s, approved: data.approved.has(`${s.id}|${s.sha384}`) }))}
-        pages={pageIds.map((page) => ({ page, scripts: SCRIPT_INVENTORY.filter((s) => s.pages.includes(page)) }))}
+        pages={pageIds.map((page) => ({ page, scripts: SCRIPT_INVENTORY.filter((s) => s.pages.includes(page) || s.pages.includes(EVERY_PROTECTED_PAGE)) }))}
         history={data.history}
         currentUserId={data.principal.userId}
         notice={done ? DONE[done] : undefined}

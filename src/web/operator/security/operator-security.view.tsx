@@ -20,6 +20,7 @@ export const LAYER_LABELS: Record<string, string> = {
   dead_mans_switch: '死活監視',
   settings_change: '設定変更',
   card_testing: 'カードテスティング',
+  browser_integrity: 'ブラウザ報告（ページ完全性）',
 };
 
 export interface ShopCardState {
