@@ -1,9 +1,13 @@
 /**
  * `npm run bench:detect`'s report: one run of one scenario, the per-scenario summary issue 7 asks
  * for (`{"scenarios": [{"id", "name", "detected_s", "contained_s", "layers"}], "walks",
- * "false_alarms"}`), the issue's targets judged on the worst repetition, and the printed table.
- * Pure functions, so the arithmetic is tested without a browser.
+ * "false_alarms"}`, each scenario entry naming the transport it ran over: plain HTTP or HTTPS with
+ * the run's test CA), the issue's targets judged on the worst repetition, and the printed tables
+ * (one per transport). Pure functions, so the arithmetic is tested without a browser.
  */
+
+/** How the buyer's and the monitor's browsers reached Oroshi. */
+export type Transport = 'http' | 'https';
 
 export interface LayerTime {
   layer: string;
@@ -35,6 +39,7 @@ export interface ScenarioRun {
 export interface ScenarioSummary {
   id: string;
   name: string;
+  transport: Transport;
   /** Median over repetitions. */
   detected_s: number | null;
   contained_s: number | null;
@@ -98,6 +103,7 @@ export function summariseScenario(
   scenario: { id: string; name: string; layers: readonly string[]; page: unknown; touchesFiles: boolean },
   runs: readonly ScenarioRun[],
   targets: DetectTargets,
+  transport: Transport,
 ): ScenarioSummary {
   const pick = <K extends keyof ScenarioRun>(k: K) => runs.map((r) => r[k] as number | null);
   const layers = [...new Set(runs.flatMap((r) => [...r.unseen_layers.map((l) => l.layer), ...r.buyer_layers]).map((l) => (l === 'trusted_types' ? 'csp_report' : l)))].sort();
@@ -119,6 +125,7 @@ export function summariseScenario(
   return {
     id: scenario.id,
     name: scenario.name,
+    transport,
     detected_s: median(pick('detected_s')),
     contained_s: median(pick('contained_s')),
     layers,
@@ -155,12 +162,9 @@ export interface FalseAlarmResult {
   samples: string[];
 }
 
-export interface DetectReport {
-  at: string;
-  db: string;
-  repetitions: number;
-  monitor_interval_s: number;
-  verifier_interval_s: number;
+/** Everything measured over one transport: its own database, instances, baselines and browsers. */
+export interface TransportRun {
+  transport: Transport;
   targets: DetectTargets;
   scenarios: ScenarioSummary[];
   walks: number;
@@ -168,7 +172,42 @@ export interface DetectReport {
   false_alarm_detail: FalseAlarmResult | null;
   all_targets_met: boolean;
   environment: Record<string, unknown>;
+}
+
+export interface DetectReport {
+  at: string;
+  db: string;
+  repetitions: number;
+  monitor_interval_s: number;
+  verifier_interval_s: number;
+  transports: Transport[];
+  /** Every transport's scenarios, each entry naming its transport. */
+  scenarios: ScenarioSummary[];
+  /** Walks of unchanged pages and false alarms, over all transports. */
+  walks: number;
+  false_alarms: number | null;
+  runs: TransportRun[];
+  all_targets_met: boolean;
+  environment: Record<string, unknown>;
   notes: string[];
+}
+
+export function transportRunMet(run: Pick<TransportRun, 'scenarios' | 'false_alarm_detail'>): boolean {
+  return run.scenarios.every((s) => s.targets.every((t) => t.met)) && (run.false_alarm_detail === null || run.false_alarm_detail.false_alarms === 0);
+}
+
+/** The report over the transports that ran: totals, and every scenario entry with its transport. */
+export function combineRuns(head: Omit<DetectReport, 'transports' | 'scenarios' | 'walks' | 'false_alarms' | 'runs' | 'all_targets_met'>, runs: TransportRun[]): DetectReport {
+  const measured = runs.filter((r) => r.false_alarm_detail !== null);
+  return {
+    ...head,
+    transports: runs.map((r) => r.transport),
+    scenarios: runs.flatMap((r) => r.scenarios),
+    walks: runs.reduce((n, r) => n + r.walks, 0),
+    false_alarms: measured.length ? measured.reduce((n, r) => n + (r.false_alarms ?? 0), 0) : null,
+    runs,
+    all_targets_met: runs.length > 0 && runs.every((r) => r.all_targets_met),
+  };
 }
 
 export function detectFileName(at: Date): string {
@@ -178,9 +217,14 @@ export function detectFileName(at: Date): string {
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
 const mark = (t: TargetVerdict | undefined) => (t ? (t.met ? '✓' : '✗') : '');
 
-export function formatDetectTable(report: DetectReport): string {
+const TRANSPORT_TITLE: Record<Transport, string> = {
+  http: 'over HTTP',
+  https: 'over HTTPS (a test CA made for the run; Chromium trusts its server key by SPKI, verification stays on for the rest)',
+};
+
+export function formatTransportTable(run: TransportRun, repetitions: number): string {
   const head = ['id', 'scenario', 'layers', 'detect s (med/max)', 'stop s (med/max)', 'monitor s', 'verifier s', 'load→stop s', '≥2 layers'];
-  const rows = report.scenarios.map((s) => {
+  const rows = run.scenarios.map((s) => {
     const t = (name: TargetVerdict['target']) => s.targets.find((v) => v.target === name);
     return [
       s.id,
@@ -196,17 +240,23 @@ export function formatDetectTable(report: DetectReport): string {
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  const t = report.targets;
-  const fa = report.false_alarm_detail;
+  const t = run.targets;
+  const fa = run.false_alarm_detail;
   return [
+    `${run.transport.toUpperCase()} — ${TRANSPORT_TITLE[run.transport]}`,
     line(head),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    `targets: buyer load → cards stopped ≤ ${t.buyerLoadToStopS} s; unseen tampering detected (by any layer, and by the monitor where it is required) ≤ interval ${t.monitorIntervalS} s + one walk ${fmt(t.walkS)} s; file tampering detected ≤ ${t.fileDetectionS} s, cards stopped ≤ ${t.fileStopS} s after (worst of ${report.repetitions} repetition(s))`,
+    `targets: buyer load → cards stopped ≤ ${t.buyerLoadToStopS} s; unseen tampering detected (by any layer, and by the monitor where it is required) ≤ interval ${t.monitorIntervalS} s + one walk ${fmt(t.walkS)} s; file tampering detected ≤ ${t.fileDetectionS} s, cards stopped ≤ ${t.fileStopS} s after (worst of ${repetitions} repetition(s))`,
     fa
       ? `false alarms: ${fa.false_alarms} over ${fa.walks} walks of unchanged pages (clean ${fa.clean_walks}, deviating ${fa.deviating_walks}, failed ${fa.failed_walks}, events ${fa.events}; walk ${fmt(fa.walk_s.median)} s median, ${fmt(fa.walk_s.max)} s max) — target 0 over 1,000`
       : 'false alarms: not measured (--walks=0)',
-    `all targets met: ${report.all_targets_met ? 'yes' : 'NO'}`,
+    `all targets met ${TRANSPORT_TITLE[run.transport].split(' (')[0]}: ${run.all_targets_met ? 'yes' : 'NO'}`,
   ].join('\n');
+}
+
+/** One table per transport, then the verdict over all of them. */
+export function formatDetectTable(report: DetectReport): string {
+  return [...report.runs.map((run) => formatTransportTable(run, report.repetitions)), `all targets met: ${report.all_targets_met ? 'yes' : 'NO'}`].join('\n\n');
 }
