@@ -54,13 +54,14 @@ function assertLineAllowed(snapshot: VariantSnapshot | undefined, buyer: Buyer, 
 
 /** Adds to what is already in the cart for this variant; returns the new quantity. */
 export async function addToCart(tx: Tx, buyer: Buyer, input: { variantId: string; quantity: number }): Promise<number> {
-  const { snapshot, inCart } = await loadVariantSnapshotWithCartQuantity(tx, buyer.tenantId, buyer.userId, input.variantId);
+  // The variant, what the cart already holds of it and its price inputs: one query.
+  const { snapshot, inCart, priceOf } = await loadVariantSnapshotWithCartQuantity(tx, buyer.tenantId, buyer.userId, input.variantId, { rankId: buyer.rankId });
   const total = inCart + input.quantity;
   if (total > MAX_QUANTITY) {
     throw new ValidationError({ quantity: `カート内の数量が${MAX_QUANTITY.toLocaleString('ja-JP')}を超えます。` });
   }
   assertLineAllowed(snapshot, buyer, total);
-  const price = (await priceFor(tx, buyer, new Map([[input.variantId, total]]))).get(input.variantId);
+  const price = priceOf(total);
   if (!price) throw new NotFoundError('商品が見つかりません。');
   await tx
     .insertInto('cart_items')
@@ -112,14 +113,12 @@ export async function clearCart(tx: Tx, buyer: Pick<Buyer, 'tenantId' | 'userId'
 
 /** The cart priced now, with what changed since each line was added. */
 export async function loadCart(tx: Tx, buyer: Buyer): Promise<CartView> {
-  // The lines with their variants in one query, then their prices.
-  const items = await loadCartItemsWithSnapshots(tx, buyer.tenantId, buyer.userId);
-  const prices = await priceFor(tx, buyer, new Map(items.map((i) => [i.variantId, i.quantity])));
+  // The lines with their variants and member prices in one query.
+  const items = await loadCartItemsWithSnapshots(tx, buyer.tenantId, buyer.userId, { rankId: buyer.rankId });
   const lines: CartLine[] = [];
   let removedCount = 0;
   for (const item of items) {
-    const snapshot = item.snapshot;
-    const price = prices.get(item.variantId);
+    const { snapshot, price } = item;
     if (!snapshot || !price) {
       removedCount++;
       continue;

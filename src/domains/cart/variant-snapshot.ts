@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
+import { MEMBER_PRICE_COLUMNS, type MemberPrice, type MemberPriceColumns, memberPriceJoins, memberPriceOf } from '../pricing/member-price.ts';
 import type { TaxRate } from '../tax/invoice-tax.ts';
 import { RESTRICTED_MESSAGE } from './buyer.ts';
 
@@ -46,11 +47,24 @@ interface Row {
   product_status: string;
 }
 
-const SELECT = sql`
-  SELECT v.id AS variant_id, p.id AS product_id, p.code AS product_code, p.name AS product_name, v.label, v.sku, v.jan_code,
+const COLUMNS = sql`v.id AS variant_id, p.id AS product_id, p.code AS product_code, p.name AS product_name, v.label, v.sku, v.jan_code,
          v.capacity, v.min_quantity, v.order_multiple, v.list_price_yen, v.stock_on_hand, v.stock_reserved,
-         p.tax_rate, p.restriction, p.lot_tracked, v.status AS variant_status, p.status AS product_status
-    FROM product_variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id`;
+         p.tax_rate, p.restriction, p.lot_tracked, v.status AS variant_status, p.status AS product_status`;
+const FROM = sql`product_variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id`;
+const SELECT = sql`
+  SELECT ${COLUMNS}
+    FROM ${FROM}`;
+
+/** The member's rank and the moment prices are judged at: the snapshot is read with its member price. */
+export interface PricedFor {
+  rankId: string | null;
+  at?: Date;
+}
+
+// The snapshot with the member-price inputs: the cart prices its lines in the query that reads them.
+const pricedSelect = (pricing: PricedFor) => sql`
+  SELECT ${COLUMNS}, ${MEMBER_PRICE_COLUMNS}
+    FROM ${FROM} ${memberPriceJoins(pricing.rankId, pricing.at)}`;
 
 function toSnapshot(r: Row): VariantSnapshot {
   return {
@@ -113,36 +127,51 @@ export interface CartItemWithSnapshot {
   unitPriceSeenYen: number;
   /** Absent when the variant is gone (deleted, or another shop's id). */
   snapshot: VariantSnapshot | undefined;
+  /** The member price of the line's quantity; absent with the snapshot. */
+  price: MemberPrice | undefined;
 }
 
-/** A member user's cart lines with their variants' snapshots, in the cart's order: one query. */
-export async function loadCartItemsWithSnapshots(tx: Tx, tenantId: string, userId: string): Promise<CartItemWithSnapshot[]> {
-  const { rows } = await sql<Partial<Row> & { item_variant_id: string; quantity: number; unit_price_seen_yen: number }>`
+/** A member user's cart lines with their variants' snapshots and member prices, in the cart's order: one query. */
+export async function loadCartItemsWithSnapshots(tx: Tx, tenantId: string, userId: string, pricing: PricedFor): Promise<CartItemWithSnapshot[]> {
+  const { rows } = await sql<Partial<Row & MemberPriceColumns> & { item_variant_id: string; quantity: number; unit_price_seen_yen: number }>`
     SELECT ci.variant_id AS item_variant_id, ci.quantity, ci.unit_price_seen_yen, s.*
       FROM cart_items ci
-      LEFT JOIN LATERAL (${SELECT} WHERE v.tenant_id = ci.tenant_id AND v.id = ci.variant_id) s ON true
+      LEFT JOIN LATERAL (${pricedSelect(pricing)} WHERE v.tenant_id = ci.tenant_id AND v.id = ci.variant_id) s ON true
      WHERE ci.tenant_id = ${tenantId}::uuid AND ci.user_id = ${userId}::uuid
      ORDER BY ci.added_at, ci.variant_id`.execute(tx);
-  return rows.map((r) => ({
-    variantId: r.item_variant_id,
-    quantity: Number(r.quantity),
-    unitPriceSeenYen: Number(r.unit_price_seen_yen),
-    snapshot: r.variant_id ? toSnapshot(r as Row) : undefined,
-  }));
+  return rows.map((r) => {
+    const quantity = Number(r.quantity);
+    const found = Boolean(r.variant_id);
+    return {
+      variantId: r.item_variant_id,
+      quantity,
+      unitPriceSeenYen: Number(r.unit_price_seen_yen),
+      snapshot: found ? toSnapshot(r as Row) : undefined,
+      price: found ? memberPriceOf(r as MemberPriceColumns, quantity) : undefined,
+    };
+  });
 }
 
-/** One variant's snapshot with the quantity of it already in the member user's cart (0 when none): one query. */
+/**
+ * One variant's snapshot with the quantity of it already in the member user's cart (0 when none)
+ * and the inputs of its member price (`priceOf(quantity)`, for the quantity the cart will hold): one query.
+ */
 export async function loadVariantSnapshotWithCartQuantity(
   tx: Tx,
   tenantId: string,
   userId: string,
   variantId: string,
-): Promise<{ snapshot: VariantSnapshot | undefined; inCart: number }> {
-  if (!UUID.test(variantId)) return { snapshot: undefined, inCart: 0 };
-  const { rows } = await sql<Row & { in_cart: number | null }>`
+  pricing: PricedFor,
+): Promise<{ snapshot: VariantSnapshot | undefined; inCart: number; priceOf: (quantity: number) => MemberPrice | undefined }> {
+  if (!UUID.test(variantId)) return { snapshot: undefined, inCart: 0, priceOf: () => undefined };
+  const { rows } = await sql<Row & MemberPriceColumns & { in_cart: number | null }>`
     SELECT s.*, (SELECT ci.quantity FROM cart_items ci
                   WHERE ci.tenant_id = ${tenantId}::uuid AND ci.user_id = ${userId}::uuid AND ci.variant_id = s.variant_id) AS in_cart
-      FROM (${SELECT} WHERE v.tenant_id = ${tenantId}::uuid AND v.id = ${variantId}::uuid) s`.execute(tx);
+      FROM (${pricedSelect(pricing)} WHERE v.tenant_id = ${tenantId}::uuid AND v.id = ${variantId}::uuid) s`.execute(tx);
   const row = rows[0];
-  return { snapshot: row ? toSnapshot(row) : undefined, inCart: Number(row?.in_cart ?? 0) };
+  return {
+    snapshot: row ? toSnapshot(row) : undefined,
+    inCart: Number(row?.in_cart ?? 0),
+    priceOf: (quantity) => (row ? memberPriceOf(row, quantity) : undefined),
+  };
 }
