@@ -20,6 +20,8 @@ export interface ShopScope {
   member: ShopMemberRows;
   /** The shop's catalog version (migration 0023): what cached navigation is valid for. */
   catalogVersion: number;
+  /** The setup row as read, with the columns of inShop's `preload` (e.g. the shop's settings). */
+  preloaded: Record<string, unknown>;
 }
 
 // Read with the member rows: cached catalog navigation knows it is current without a query.
@@ -43,7 +45,12 @@ export function tenantKeyOf(request: FastifyRequest): TenantKey {
   return null;
 }
 
-export async function inShop<T>(platform: Platform, request: FastifyRequest, fn: (scope: ShopScope) => Promise<T>): Promise<T> {
+/**
+ * `preload`: a constant select list read in the setup round trip with the member rows (a route
+ * that always needs the shop's settings reads them there instead of in a query of its own); its
+ * columns come back in `scope.preloaded`. Same rules as withRequestScope's: never request text.
+ */
+export async function inShop<T>(platform: Platform, request: FastifyRequest, fn: (scope: ShopScope) => Promise<T>, preload?: string): Promise<T> {
   const key = tenantKeyOf(request);
   if (!key) throw new NotFoundError();
   // Malformed slugs and hosts are simply unknown shops.
@@ -56,9 +63,10 @@ export async function inShop<T>(platform: Platform, request: FastifyRequest, fn:
     async ({ tx, tenant, session, preloaded }) => {
       if (!tenant || tenant.status === 'closed') throw new NotFoundError('このショップは見つかりませんでした。');
       request.tenantId = tenant.id;
-      return fn({ tx, tenant, session, member: shopMemberRowsOf(preloaded ?? {}), catalogVersion: Number(preloaded?.catalog_version ?? 0) });
+      const row = preloaded ?? {};
+      return fn({ tx, tenant, session, member: shopMemberRowsOf(row), catalogVersion: Number(row.catalog_version ?? 0), preloaded: row });
     },
-    SHOP_PRELOAD,
+    preload ? `${SHOP_PRELOAD},\n${preload}` : SHOP_PRELOAD,
   );
 }
 

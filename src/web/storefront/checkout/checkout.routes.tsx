@@ -4,12 +4,12 @@ import { loadCart } from '../../../domains/cart/cart.service.ts';
 import { type CheckoutFormValues, checkoutValues } from '../../../domains/checkout/checkout.schema.ts';
 import { type CheckoutDraft, deliveryDateOptions, listOwnLocations, newIdempotencyKey, placeOrder, prepareCheckout } from '../../../domains/checkout/checkout.service.ts';
 import { offeredPaymentMethods } from '../../../domains/checkout/payment-methods.ts';
-import { loadShopSettings } from '../../../domains/orders/shop-settings.ts';
+import { preloadedShopSettings, SHOP_SETTINGS_PRELOAD, type ShopSettings } from '../../../domains/orders/shop-settings.ts';
 import { NotFoundError, ValidationError } from '../../../domains/shared/domain-error.ts';
 import type { Tenant, TenantLegal } from '../../../platform/db/schema.ts';
 import type { Tx } from '../../../platform/db/tenant-scope.ts';
 import type { Platform } from '../../../platform/http/platform.ts';
-import { inShop } from '../../../platform/http/request-scope.ts';
+import { inShop as inShopScope, type ShopScope } from '../../../platform/http/request-scope.ts';
 import { requireShopBuyer } from '../cart/shop-buyer.ts';
 import { CheckoutCompletePage } from './checkout-complete.view.tsx';
 import { CheckoutConfirmPage } from './checkout-confirm.view.tsx';
@@ -21,8 +21,7 @@ import { CheckoutFormPage } from './checkout-form.view.tsx';
  * idempotency key. Prices are never read from the POST: the confirmed total only detects change.
  */
 
-async function formData(tx: Tx, buyer: Buyer, tenantId: string, now: Date) {
-  const settings = await loadShopSettings(tx, tenantId);
+async function formData(tx: Tx, buyer: Buyer, settings: ShopSettings, now: Date) {
   const cart = await loadCart(tx, buyer);
   const locations = await listOwnLocations(tx, buyer.accountId);
   const methods = await offeredPaymentMethods({ tx, settings, buyer, amountInclTax: cart.tax.total, now });
@@ -39,6 +38,10 @@ type FormData = Awaited<ReturnType<typeof formData>>;
 function legalOf(tenant: Tenant): TenantLegal {
   return (typeof tenant.legal === 'string' ? JSON.parse(tenant.legal) : tenant.legal) as TenantLegal;
 }
+
+// Every checkout page needs the shop's settings: read in the request's setup round trip.
+const inShop = <T,>(platform: Platform, request: FastifyRequest, fn: (scope: ShopScope) => Promise<T>) => inShopScope(platform, request, fn, SHOP_SETTINGS_PRELOAD);
+const settingsOf = (scope: ShopScope) => preloadedShopSettings(scope.preloaded, scope.tenant.id);
 
 export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
   const stylesheetUrl = () => platform.assets.url('css/app.css');
@@ -81,7 +84,7 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
     const now = new Date();
     const result = await inShop(platform, request, async (scope) => {
       const { buyer, nav } = await requireShopBuyer(platform, scope, request, { canOrder: true });
-      const data = await formData(scope.tx, buyer, scope.tenant.id, now);
+      const data = await formData(scope.tx, buyer, settingsOf(scope), now);
       const preferred = data.methods.find((m) => m.available)?.id ?? '';
       return { tenant: scope.tenant, nav, data, preferred };
     });
@@ -94,7 +97,7 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
     const values = checkoutValues(request.body);
     const result = await inShop(platform, request, async (scope) => {
       const { buyer, nav } = await requireShopBuyer(platform, scope, request, { canOrder: true });
-      return { tenant: scope.tenant, nav, data: await formData(scope.tx, buyer, scope.tenant.id, new Date()) };
+      return { tenant: scope.tenant, nav, data: await formData(scope.tx, buyer, settingsOf(scope), new Date()) };
     });
     return renderForm(request, reply, { ...result, values, errors: {} });
   });
@@ -104,13 +107,13 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
     const now = new Date();
     const result = await inShop(platform, request, async (scope) => {
       const { buyer, nav } = await requireShopBuyer(platform, scope, request, { canOrder: true });
-      const settings = await loadShopSettings(scope.tx, scope.tenant.id);
+      const settings = settingsOf(scope);
       try {
         const draft = await prepareCheckout(scope.tx, buyer, settings, values, now);
         return { kind: 'confirm' as const, tenant: scope.tenant, nav, draft, cancellationTerms: settings.cancellationTerms };
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        return { kind: 'form' as const, tenant: scope.tenant, nav, errors: { ...err.fieldErrors }, message: err.message, data: await formData(scope.tx, buyer, scope.tenant.id, now) };
+        return { kind: 'form' as const, tenant: scope.tenant, nav, errors: { ...err.fieldErrors }, message: err.message, data: await formData(scope.tx, buyer, settingsOf(scope), now) };
       }
     });
     if (result.kind === 'form') return renderForm(request, reply, { ...result, values, status: 422 });
@@ -125,9 +128,9 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
     const now = new Date();
     const result = await inShop(platform, request, async (scope) => {
       const { buyer, nav } = await requireShopBuyer(platform, scope, request, { canOrder: true });
-      const settings = await loadShopSettings(scope.tx, scope.tenant.id);
+      const settings = settingsOf(scope);
       const outcome = await placeOrder(scope.tx, { buyer, settings, form: values, idempotencyKey: key, confirmedTotalInclTax: confirmedTotal, clientIp: request.ip, now, shop: scope.tenant });
-      const data = outcome.kind === 'changed' && !outcome.draft ? await formData(scope.tx, buyer, scope.tenant.id, now) : null;
+      const data = outcome.kind === 'changed' && !outcome.draft ? await formData(scope.tx, buyer, settingsOf(scope), now) : null;
       return { outcome, tenant: scope.tenant, nav, cancellationTerms: settings.cancellationTerms, data };
     });
     const { outcome } = result;
@@ -159,7 +162,7 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
         .where('order_number', '=', orderNumber)
         .executeTakeFirst();
       if (!order) throw new NotFoundError('注文が見つかりません。');
-      const settings = await loadShopSettings(scope.tx, scope.tenant.id);
+      const settings = settingsOf(scope);
       return { tenant: scope.tenant, nav, order, email: buyer.email, bank: settings.bankAccount };
     });
     const o = result.order;
