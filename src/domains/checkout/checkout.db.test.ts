@@ -1,11 +1,14 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, isPostgresRun } from '../../../test/test-database.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-scope.ts';
 import { addToCart } from '../cart/cart.service.ts';
 import { cancelOverdueBankTransfers, markBankTransferReceived } from '../orders/bank-transfer.ts';
+import { nextOrderNumber } from '../orders/order-number.ts';
 import { setPaymentStatus, transitionOrder } from '../orders/order-state.ts';
-import { loadShopSettings } from '../orders/shop-settings.ts';
+import { lockStockForReservation, reserveStock } from '../orders/order-stock.ts';
+import { loadShopSettings, preloadedShopSettings, SHOP_SETTINGS_PRELOAD } from '../orders/shop-settings.ts';
 import { newIdempotencyKey, placeOrder, prepareCheckout } from './checkout.service.ts';
 import { addMember, addVariant, asMember, type CommerceShop, commerceShop, type TestMember } from './checkout-fixtures.testing.ts';
 
@@ -55,6 +58,23 @@ const stockOf = (variantId: string) =>
 
 const ordersOf = (accountId: string) => withTenant(database, shop.tenantId, (tx) => tx.selectFrom('orders').selectAll().where('account_id', '=', accountId).execute());
 
+describe('shop settings', () => {
+  it('read in the request setup (JSON) are the settings loadShopSettings reads', async () => {
+    await withTenant(database, shop.tenantId, async (tx) => {
+      await tx.updateTable('shop_settings').set({ closed_dates: ['2030-05-07', '2030-12-30'] }).where('tenant_id', '=', shop.tenantId).execute();
+      const loaded = await loadShopSettings(tx, shop.tenantId);
+      const { rows } = await sql.raw<Record<string, unknown>>(`SELECT ${SHOP_SETTINGS_PRELOAD} FROM tenants t WHERE t.id = '${shop.tenantId}'`).execute(tx);
+      const preloaded = preloadedShopSettings(rows[0]!, shop.tenantId);
+      expect({ ...preloaded, calendar: null }).toEqual({ ...loaded, calendar: null });
+      expect(loaded.bankAccount).not.toBeNull();
+      for (const day of ['2030-05-07', '2030-05-08', '2030-12-30']) expect(preloaded.calendar.isBusinessDay(day)).toBe(loaded.calendar.isBusinessDay(day));
+      expect(preloaded.calendar.isBusinessDay('2030-05-07')).toBe(false);
+      await tx.updateTable('shop_settings').set({ closed_dates: [] }).where('tenant_id', '=', shop.tenantId).execute();
+    });
+    expect(() => preloadedShopSettings({ shop_settings: null }, shop.tenantId)).toThrow('ショップ設定が未登録');
+  });
+});
+
 describe('placing an order', () => {
   it('reserves stock, numbers the order, gives a transfer reference and due date, mails the buyer and empties the cart', async () => {
     const variant = await addVariant(database, shop, { sku: 'PLACE-1', listPriceYen: 2000, stock: 5 });
@@ -75,6 +95,7 @@ describe('placing an order', () => {
     expect(placed!.transfer_reference).toBe(`AYA${placed!.order_number.replace('-', '')}`);
     expect(String(placed!.payment_due_date)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await stockOf(variant)).toEqual({ stock_on_hand: 5, stock_reserved: 2 });
+    expect(await stockOf(reduced)).toEqual({ stock_on_hand: 5, stock_reserved: 1 });
     await withTenant(database, shop.tenantId, async (tx) => {
       const mail = await tx.selectFrom('outbox').select('payload').where('kind', '=', 'mail.send').execute();
       const texts = mail.map((m) => JSON.stringify(m.payload));
@@ -148,6 +169,34 @@ describe('stock at placement', () => {
     const stock = await stockOf(variant);
     expect(stock.stock_on_hand - stock.stock_reserved).toBe(0);
   }, 120_000);
+
+  it('reserves every line of a several-line order in one go, or none when one is short (under the locks)', async () => {
+    const plenty = await addVariant(database, shop, { sku: 'SHORT-A', stock: 9 });
+    const scarce = await addVariant(database, shop, { sku: 'SHORT-B', stock: 3 });
+    const lines = (scarceQuantity: number) => [
+      { variantId: plenty, quantity: 2 },
+      { variantId: scarce, quantity: scarceQuantity },
+      { variantId: plenty, quantity: 1 },
+    ];
+    const short = await withTenant(database, shop.tenantId, (tx) => reserveStock(tx, shop.tenantId, lines(4)));
+    expect(short).toEqual({ ok: false, shortages: [{ variantId: scarce, requested: 4, available: 3 }] });
+    expect(await stockOf(plenty)).toEqual({ stock_on_hand: 9, stock_reserved: 0 });
+    expect(await stockOf(scarce)).toEqual({ stock_on_hand: 3, stock_reserved: 0 });
+    expect(await withTenant(database, shop.tenantId, (tx) => reserveStock(tx, shop.tenantId, lines(3)))).toEqual({ ok: true });
+    expect(await stockOf(plenty)).toEqual({ stock_on_hand: 9, stock_reserved: 3 });
+    expect(await stockOf(scarce)).toEqual({ stock_on_hand: 3, stock_reserved: 3 });
+    // Placement runs the reservation with the order number (one statement): a rollback undoes both.
+    await expect(
+      withTenant(database, shop.tenantId, async (tx) => {
+        const locked = await lockStockForReservation(tx, shop.tenantId, [{ variantId: plenty, quantity: 6 }]);
+        if (!locked.ok) throw new Error('expected the lock to pass');
+        await nextOrderNumber(tx, shop.tenantId, new Date(), locked.reserve);
+        expect(await tx.selectFrom('product_variants').select('stock_reserved').where('id', '=', plenty).executeTakeFirstOrThrow()).toEqual({ stock_reserved: 9 });
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await stockOf(plenty)).toEqual({ stock_on_hand: 9, stock_reserved: 3 });
+  });
 
   it('gives the stock back when an order is cancelled, once', async () => {
     const variant = await addVariant(database, shop, { sku: 'CANCEL-1', stock: 4 });

@@ -9,7 +9,7 @@ import { variantDisplayName } from '../cart/variant-snapshot.ts';
 import { storedSlotCode } from '../orders/order-format.ts';
 import { queueOrderConfirmationMailOf } from '../orders/order-mail.ts';
 import { nextOrderNumber } from '../orders/order-number.ts';
-import { reserveStock } from '../orders/order-stock.ts';
+import { lockStockForReservation, type StockReservation } from '../orders/order-stock.ts';
 import type { ShopSettings } from '../orders/shop-settings.ts';
 import { ValidationError } from '../shared/domain-error.ts';
 import { computeShippingFee, type ShippingFeeQuote } from '../shipping/shipping-fee.ts';
@@ -246,8 +246,9 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
   }
   if (messages.length) return { kind: 'changed', draft, messages };
 
+  let reservation: StockReservation | null = null;
   if (!buyer.isSynthetic) {
-    const reserved = await reserveStock(
+    const reserved = await lockStockForReservation(
       tx,
       buyer.tenantId,
       draft.cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
@@ -264,12 +265,14 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
         ),
       };
     }
+    reservation = reserved.reserve;
   }
 
   const ctx = paymentContext(tx, settings, buyer, draft.totalInclTax, now);
   // The shop-wide order number counter stays locked until commit: from here on, as few round
-  // trips as possible — the order, then its lines, its first event and the emptied cart together.
-  const orderNumber = await nextOrderNumber(tx, buyer.tenantId, now);
+  // trips as possible — the number with the stock reservation, the order, then its lines, its
+  // first event and the emptied cart together.
+  const orderNumber = await nextOrderNumber(tx, buyer.tenantId, now, reservation);
   const orderId = randomUUID();
   const perRate = new Map(draft.tax.perRate.map((r) => [r.rate, r]));
   const a = draft.address;

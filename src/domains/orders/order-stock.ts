@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
 import { ConflictError } from '../shared/domain-error.ts';
 
@@ -26,10 +26,21 @@ function aggregate(lines: readonly StockRequest[]): [string, number][] {
   return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Locks the variants (stable order) and reserves every line, or nothing when any line is short. */
-export async function reserveStock(tx: Tx, tenantId: string, lines: readonly StockRequest[]): Promise<{ ok: true } | { ok: false; shortages: StockShortage[] }> {
+/** The locked lines' reservation, to run in the same transaction (alone or alongside another statement). */
+export type StockReservation = RawBuilder<unknown>;
+
+/**
+ * Locks the variants (stable order) and checks every line; when none is short, returns the
+ * reservation as one statement for the caller to run in the same transaction — placement runs it
+ * together with the order number (nextOrderNumber's `alongside`), one round trip for both.
+ */
+export async function lockStockForReservation(
+  tx: Tx,
+  tenantId: string,
+  lines: readonly StockRequest[],
+): Promise<{ ok: true; reserve: StockReservation | null } | { ok: false; shortages: StockShortage[] }> {
   const wanted = aggregate(lines);
-  if (wanted.length === 0) return { ok: true };
+  if (wanted.length === 0) return { ok: true, reserve: null };
   const ids = wanted.map(([id]) => id);
   const { rows } = await sql<{ id: string; stock_on_hand: number; stock_reserved: number }>`
     SELECT id, stock_on_hand, stock_reserved FROM product_variants
@@ -43,14 +54,19 @@ export async function reserveStock(tx: Tx, tenantId: string, lines: readonly Sto
     if (available < quantity) shortages.push({ variantId, requested: quantity, available: Math.max(0, available) });
   }
   if (shortages.length) return { ok: false, shortages };
-  for (const [variantId, quantity] of wanted) {
-    await tx
-      .updateTable('product_variants')
-      .set({ stock_reserved: sql`stock_reserved + ${quantity}` })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', variantId)
-      .execute();
-  }
+  // Every line in one statement; the rows are locked above, so it waits for nothing.
+  const reserve = sql`
+    UPDATE product_variants v SET stock_reserved = v.stock_reserved + w.quantity
+      FROM unnest(${ids}::uuid[], ${wanted.map(([, q]) => q)}::int[]) AS w(id, quantity)
+     WHERE v.tenant_id = ${tenantId}::uuid AND v.id = w.id`;
+  return { ok: true, reserve };
+}
+
+/** Locks the variants (stable order) and reserves every line, or nothing when any line is short. */
+export async function reserveStock(tx: Tx, tenantId: string, lines: readonly StockRequest[]): Promise<{ ok: true } | { ok: false; shortages: StockShortage[] }> {
+  const locked = await lockStockForReservation(tx, tenantId, lines);
+  if (!locked.ok) return locked;
+  if (locked.reserve) await locked.reserve.execute(tx);
   return { ok: true };
 }
 

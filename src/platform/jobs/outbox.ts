@@ -61,10 +61,22 @@ const jobWriter = new PgBoss({
   },
 });
 
-function onTransaction(tx: Tx): PgBoss.Db {
+/**
+ * pg-boss's statement on the caller's transaction. `alongside`: a data-modifying statement of
+ * ours run in the same round trip as a WITH clause (its placeholders renumbered after pg-boss's):
+ * the outbox row with its job, one statement instead of two.
+ */
+function onTransaction(tx: Tx, alongside?: CompiledQuery): PgBoss.Db {
   return {
-    executeSql: async (text, values) => {
-      const result = await tx.executeQuery(CompiledQuery.raw(text, values ?? []));
+    executeSql: async (text, values = []) => {
+      if (!alongside) {
+        const result = await tx.executeQuery(CompiledQuery.raw(text, values));
+        return { rows: result.rows as unknown[] };
+      }
+      const ours = alongside.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + values.length}`);
+      const body = text.trimStart();
+      const combined = /^WITH\s/i.test(body) ? `WITH alongside AS (${ours}), ${body.slice(5)}` : `WITH alongside AS (${ours}) ${body}`;
+      const result = await tx.executeQuery(CompiledQuery.raw(combined, [...values, ...alongside.parameters]));
       return { rows: result.rows as unknown[] };
     },
   };
@@ -75,15 +87,13 @@ export async function enqueueOutbox(
   tx: Tx,
   item: { kind: string; payload: Record<string, unknown>; tenantId: string | null },
 ): Promise<string> {
-  const row = await tx
-    .insertInto('outbox')
-    .values({ tenant_id: item.tenantId, kind: item.kind, payload: JSON.stringify(item.payload) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const data: OutboxJobData = { outboxId: row.id, tenantId: item.tenantId };
-  const jobId = await jobWriter.send(OUTBOX_QUEUE.name, data, { db: onTransaction(tx) });
+  // The row and its job in one statement (the row's id chosen here).
+  const id = randomUUID();
+  const row = tx.insertInto('outbox').values({ id, tenant_id: item.tenantId, kind: item.kind, payload: JSON.stringify(item.payload) }).compile();
+  const data: OutboxJobData = { outboxId: id, tenantId: item.tenantId };
+  const jobId = await jobWriter.send(OUTBOX_QUEUE.name, data, { db: onTransaction(tx, row) });
   if (!jobId) throw new Error('outbox job was not created');
-  return row.id;
+  return id;
 }
 
 /**
