@@ -4,7 +4,7 @@ import { recordProtectedPageViews } from './domains/page-views/page-view.hook.ts
 import { seedDemoProviderAccounts, startDemoPsp } from './domains/payments/demo-psp.ts';
 import { guardServerEgress } from './domains/security/egress-events.ts';
 import { createPlatform, prepareDatabase } from './platform/boot.ts';
-import { prepareBuildManifest } from './platform/build-manifest/build-integrity.ts';
+import { mustVerifyBeforeListening, prepareBuildManifest, signDevelopmentBuild } from './platform/build-manifest/build-integrity.ts';
 import { ConfigError, loadConfig } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabaseFromConfig } from './platform/db/open-database.ts';
@@ -39,13 +39,19 @@ async function main(): Promise<void> {
     process.stderr.write(`Oroshi: cannot prepare the database at ${where}: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  // The files this process runs must match the signed build (production refuses to start
-  // otherwise; development signs what it finds at start, so later edits read as tampering).
-  try {
-    prepareBuildManifest(config, log);
-  } catch (err) {
+  // The files this process runs must match the signed build: production refuses to start
+  // otherwise, before anything is served. Development signs what it finds at start (later edits
+  // read as tampering) once the port is open, before the verifier that reads the manifest starts.
+  const buildFailed = (err: unknown) => {
     process.stderr.write(`Oroshi: build integrity check failed: ${(err as Error).message}\n`);
     process.exit(1);
+  };
+  if (mustVerifyBeforeListening(config)) {
+    try {
+      prepareBuildManifest(config, log);
+    } catch (err) {
+      buildFailed(err);
+    }
   }
   const platform = createPlatform(config, database, log);
   if (config.seedDemo) await seedDemo(database, platform.secrets, log, { baseOrigin: config.baseOrigin, dataDir: config.dataDir });
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Oroshi: cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  if (!mustVerifyBeforeListening(config)) await signDevelopmentBuild(config, log).catch(buildFailed);
   const background = await startBackgroundWork(platform);
   // Server-side egress only to configured hosts; the independent verifier in its own process.
   const egress = await guardServerEgress(platform);

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prepareBuildManifest } from '../platform/build-manifest/build-integrity.ts';
+import { mustVerifyBeforeListening, prepareBuildManifest, signDevelopmentBuild } from '../platform/build-manifest/build-integrity.ts';
 import { createBuildManifest, ManifestError, readSignedManifest, writeBuildManifest } from '../platform/build-manifest/build-manifest.ts';
+import { loadBuildPublicKey } from '../platform/build-manifest/build-signing-key.ts';
 import { differenceFingerprint, runFilePass } from './verifier-pass.ts';
 
 /** A miniature project: our code, a test file, static files, migrations, one production and one dev dependency. */
@@ -112,5 +113,22 @@ describe('signed build manifest', () => {
     const rebuilt = prepareBuildManifest(dev, undefined, root);
     expect(rebuilt).toMatchObject({ mode: 'rebuilt', fileCount: 8, manifestPath: path.join(dataDir, 'build-manifest.json') });
     expect(fs.existsSync(path.join(dataDir, 'build-signing.key'))).toBe(true);
+  });
+
+  it('development signs after the port is open, reading files asynchronously into the same manifest; production verifies first', async () => {
+    const dataDir = path.join(root, 'data');
+    const dev = { APP_ENV: 'development' as const, dataDir };
+    expect(mustVerifyBeforeListening(dev)).toBe(false);
+    expect(mustVerifyBeforeListening({ ...dev, APP_ENV: 'production' as const })).toBe(true);
+    const synchronous = prepareBuildManifest(dev, undefined, root);
+    const filesThen = JSON.parse(fs.readFileSync(synchronous.manifestPath, 'utf8')).files;
+    const signed = await signDevelopmentBuild(dev, undefined, root);
+    expect(signed).toMatchObject({ mode: 'rebuilt', fileCount: 8, manifestPath: synchronous.manifestPath });
+    expect(JSON.parse(fs.readFileSync(signed.manifestPath, 'utf8')).files).toEqual(filesThen);
+    // The verifier holds the process to what was signed: an edit after that is a difference.
+    fs.appendFileSync(path.join(root, 'src/payment.service.ts'), '// edited');
+    const publicKey = loadBuildPublicKey(dev);
+    const result = runFilePass({ root, manifestPath: signed.manifestPath, publicKey });
+    expect(result.check).toMatchObject({ modified: ['src/payment.service.ts'], added: [], missing: [] });
   });
 });

@@ -94,3 +94,23 @@ export function hashFiles(root: string, files: readonly string[]): Record<string
   }
   return hashes;
 }
+
+/**
+ * hashFiles without holding the event loop: files are read asynchronously a batch at a time, so
+ * a server that is already listening keeps answering while a development start signs its build.
+ */
+export async function hashFilesAsync(root: string, files: readonly string[], batch = 32): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (let i = 0; i < files.length; i += batch) {
+    await Promise.all(
+      files.slice(i, i + batch).map(async (rel) => {
+        try {
+          hashes[rel] = createHash('sha256').update(await fs.promises.readFile(path.join(root, rel))).digest('hex');
+        } catch {
+          // Gone since the listing: the comparison reports it missing.
+        }
+      }),
+    );
+  }
+  return hashes;
+}

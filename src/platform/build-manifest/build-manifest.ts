@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type FileSetSpec, hashFiles, listFiles, serverFileSet } from './build-files.ts';
+import { type FileSetSpec, hashFiles, hashFilesAsync, listFiles, serverFileSet } from './build-files.ts';
 import { buildKeyId } from './build-signing-key.ts';
 
 /**
@@ -43,8 +43,18 @@ export function canonicalManifest(body: BuildManifestBody): string {
   });
 }
 
-export function createBuildManifest(options: { root: string; privateKey: KeyObject; appEnv: string; spec?: FileSetSpec; now?: Date }): SignedBuildManifest {
-  const files = hashFiles(options.root, listFiles(options.root, options.spec ?? serverFileSet(options.root)));
+type ManifestOptions = { root: string; privateKey: KeyObject; appEnv: string; spec?: FileSetSpec; now?: Date };
+
+export function createBuildManifest(options: ManifestOptions): SignedBuildManifest {
+  return signedManifestOf(options, hashFiles(options.root, listFiles(options.root, options.spec ?? serverFileSet(options.root))));
+}
+
+/** createBuildManifest reading the files asynchronously (hashFilesAsync): the event loop stays free. */
+export async function createBuildManifestAsync(options: ManifestOptions): Promise<SignedBuildManifest> {
+  return signedManifestOf(options, await hashFilesAsync(options.root, listFiles(options.root, options.spec ?? serverFileSet(options.root))));
+}
+
+function signedManifestOf(options: ManifestOptions, files: Record<string, string>): SignedBuildManifest {
   const body: BuildManifestBody = {
     format: MANIFEST_FORMAT,
     createdAt: (options.now ?? new Date()).toISOString(),
