@@ -33,22 +33,40 @@ export interface OutboxContext {
   log: Logger;
 }
 
-/** Runs outside any transaction; open your own scope with `withOutboxScope` when you need one. */
-export type OutboxHandler = (item: OutboxItem, ctx: OutboxContext) => Promise<void>;
+/**
+ * Runs outside any transaction; open your own scope with `withOutboxScope` when you need one. It
+ * may resolve to its record of the effect as a step (an `OutboxRecord` function; anything else is
+ * ignored): that runs in the transaction that marks the item delivered, so the record and the
+ * mark commit together, one scope fewer.
+ */
+export type OutboxHandler = (item: OutboxItem, ctx: OutboxContext) => Promise<unknown>;
+
+/** A handler's record of its effect, written in the transaction that marks the item delivered. */
+export type OutboxRecord = (tx: Tx) => Promise<unknown>;
+
+export interface OutboxHandlerOptions {
+  /**
+   * Whether the effect is already recorded (a crash after the record, before the mark — or a
+   * record from an earlier delivery): checked in the transaction that loads the item; when true
+   * the handler does not run again and the item is marked delivered.
+   */
+  alreadyDone?: (tx: Tx, item: OutboxItem) => Promise<boolean>;
+}
 
 interface OutboxJobData {
   outboxId: string;
   tenantId: string | null;
 }
 
-const handlers = new Map<string, OutboxHandler>();
+const handlers = new Map<string, { run: OutboxHandler; options: OutboxHandlerOptions }>();
 
 /** Registers the handler of one outbox kind; returns a function that removes it. */
-export function registerOutboxHandler(kind: string, handler: OutboxHandler): () => void {
+export function registerOutboxHandler(kind: string, handler: OutboxHandler, options: OutboxHandlerOptions = {}): () => void {
   if (handlers.has(kind)) throw new Error(`outbox handler for ${kind} is already registered`);
-  handlers.set(kind, handler);
+  const entry = { run: handler, options };
+  handlers.set(kind, entry);
   return () => {
-    if (handlers.get(kind) === handler) handlers.delete(kind);
+    if (handlers.get(kind) === entry) handlers.delete(kind);
   };
 }
 
@@ -135,38 +153,43 @@ export type DeliveryResult = 'delivered' | 'already_delivered' | 'missing';
  * rethrown so pg-boss retries the job.
  */
 export async function deliverOutboxItem(database: Database, data: OutboxJobData, log: Logger): Promise<DeliveryResult> {
-  const row = await withOutboxScope(database, data.tenantId, (tx) =>
-    tx.selectFrom('outbox').selectAll().where('id', '=', data.outboxId).executeTakeFirst(),
-  );
+  // The item and (when its handler can tell) whether its effect is already recorded: one scope.
+  const loaded = await withOutboxScope(database, data.tenantId, async (tx) => {
+    const row = await tx.selectFrom('outbox').selectAll().where('id', '=', data.outboxId).executeTakeFirst();
+    if (!row || row.delivered_at) return { row, item: null, done: false };
+    const item: OutboxItem = { id: row.id, tenantId: row.tenant_id, kind: row.kind, payload: row.payload, attempts: row.attempts };
+    const alreadyDone = handlers.get(row.kind)?.options.alreadyDone;
+    return { row, item, done: alreadyDone ? await alreadyDone(tx, item) : false };
+  });
+  const { row, item } = loaded;
   if (!row) {
     // Written in the same transaction as its job, so this is a job pointing at the wrong scope.
     log.error({ outboxId: data.outboxId, tenantId: data.tenantId }, 'outbox item not found in its scope');
     return 'missing';
   }
-  if (row.delivered_at) return 'already_delivered';
-  const item: OutboxItem = { id: row.id, tenantId: row.tenant_id, kind: row.kind, payload: row.payload, attempts: row.attempts };
-  try {
-    const handler = handlers.get(row.kind);
-    if (!handler) throw new Error(`no outbox handler for ${row.kind}`);
-    await handler(item, { database, log });
-  } catch (err) {
-    await withOutboxScope(database, data.tenantId, (tx) =>
-      tx
-        .updateTable('outbox')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: outboxErrorText(err) }))
-        .where('id', '=', row.id)
-        .execute(),
-    );
-    throw err;
+  if (!item) return 'already_delivered';
+  let record: OutboxRecord | undefined;
+  if (!loaded.done) {
+    try {
+      const handler = handlers.get(row.kind);
+      if (!handler) throw new Error(`no outbox handler for ${row.kind}`);
+      const outcome = await handler.run(item, { database, log });
+      if (typeof outcome === 'function') record = outcome as OutboxRecord;
+    } catch (err) {
+      await withOutboxScope(database, data.tenantId, (tx) =>
+        tx
+          .updateTable('outbox')
+          .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: outboxErrorText(err) }))
+          .where('id', '=', row.id)
+          .execute(),
+      );
+      throw err;
+    }
   }
-  await withOutboxScope(database, data.tenantId, (tx) =>
-    tx
-      .updateTable('outbox')
-      .set({ delivered_at: new Date(), last_error: null })
-      .where('id', '=', row.id)
-      .where('delivered_at', 'is', null)
-      .execute(),
-  );
+  await withOutboxScope(database, data.tenantId, async (tx) => {
+    if (record) await record(tx);
+    await tx.updateTable('outbox').set({ delivered_at: new Date(), last_error: null }).where('id', '=', row.id).where('delivered_at', 'is', null).execute();
+  });
   return 'delivered';
 }
 

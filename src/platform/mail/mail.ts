@@ -1,6 +1,6 @@
 import { ValidationError } from '../../domains/shared/domain-error.ts';
 import type { Tx } from '../db/tenant-scope.ts';
-import { enqueueOutbox, enqueueOutboxBatch, type OutboxHandler, registerOutboxHandler, withOutboxScope } from '../jobs/outbox.ts';
+import { enqueueOutbox, enqueueOutboxBatch, type OutboxHandler, type OutboxRecord, registerOutboxHandler } from '../jobs/outbox.ts';
 import type { MailTransport } from './mail-transport.ts';
 
 export const MAIL_SEND = 'mail.send';
@@ -37,19 +37,16 @@ export function queueMails(tx: Tx, mails: readonly (MailContent & { tenantId: st
 
 /**
  * Sends one queued email and records it in mail_messages (the operator console reads them there;
- * with no SMTP it is the only place the mail exists). Idempotent by outbox id: an item already
- * recorded is not sent again. A crash between sending and recording sends it once more, with
- * the same Message-ID.
+ * with no SMTP it is the only place the mail exists) in the transaction that marks the item
+ * delivered. Idempotent by outbox id: an item already recorded is not sent again (checked when
+ * the item is loaded, `mailAlreadyRecorded`). A crash between sending and recording sends it once
+ * more, with the same Message-ID.
  */
 export function mailSendHandler(transport: MailTransport): OutboxHandler {
-  return async (item, { database }) => {
+  return async (item) => {
     const mail = checkMail(item.payload as unknown as MailContent);
-    const recorded = await withOutboxScope(database, item.tenantId, (tx) =>
-      tx.selectFrom('mail_messages').select('id').where('outbox_id', '=', item.id).executeTakeFirst(),
-    );
-    if (recorded) return;
     await transport.send({ ...mail, messageId: `<${item.id}@${transport.domain}>` });
-    await withOutboxScope(database, item.tenantId, (tx) =>
+    const record: OutboxRecord = (tx) =>
       tx
         .insertInto('mail_messages')
         .values({
@@ -61,11 +58,15 @@ export function mailSendHandler(transport: MailTransport): OutboxHandler {
           transport: transport.kind,
         })
         .onConflict((oc) => oc.column('outbox_id').doNothing())
-        .execute(),
-    );
+        .execute();
+    return record;
   };
 }
 
+async function mailAlreadyRecorded(tx: Tx, item: { id: string }): Promise<boolean> {
+  return Boolean(await tx.selectFrom('mail_messages').select('id').where('outbox_id', '=', item.id).executeTakeFirst());
+}
+
 export function registerMailHandler(transport: MailTransport): () => void {
-  return registerOutboxHandler(MAIL_SEND, mailSendHandler(transport));
+  return registerOutboxHandler(MAIL_SEND, mailSendHandler(transport), { alreadyDone: mailAlreadyRecorded });
 }
