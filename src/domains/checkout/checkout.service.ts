@@ -202,7 +202,21 @@ export interface PlaceOrderInput {
   now?: Date;
   /** The shop as the caller holds it (the request's tenant row), for the confirmation mail; read when absent. */
   shop?: { display_name: string; company_name: string; legal: unknown };
+  /**
+   * The caller's transaction already holds the buyer's membership row lock (the placement route
+   * takes it in its setup round trip, MEMBERSHIP_LOCK_PRELOAD); otherwise placeOrder takes it.
+   */
+  membershipLocked?: boolean;
 }
+
+/**
+ * The buyer's membership row locked in the request scope's setup round trip (a select-list item
+ * of inShop's `preload`; the shop is `t`, the session `s`): a placement route saves the lock's own
+ * round trip. The idempotency check still runs after it, in a statement of its own — a statement
+ * that waited for the lock would still read orders as they were when it began.
+ */
+export const MEMBERSHIP_LOCK_PRELOAD = `(SELECT ms.id FROM memberships ms
+     WHERE s.audience = 'salon' AND ms.tenant_id = t.id AND ms.account_id = s.account_id FOR UPDATE) AS locked_membership_id`;
 
 async function existingOrder(tx: Tx, buyer: Buyer, key: string) {
   return tx
@@ -224,7 +238,9 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<PlaceO
   const { buyer, settings } = input;
   const now = input.now ?? new Date();
   if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) throw new ValidationError({ _form: 'ご注文の確認画面からもう一度お進みください。' });
-  await sql`SELECT id FROM memberships WHERE tenant_id = ${buyer.tenantId}::uuid AND id = ${buyer.membershipId}::uuid FOR UPDATE`.execute(tx);
+  if (!input.membershipLocked) {
+    await sql`SELECT id FROM memberships WHERE tenant_id = ${buyer.tenantId}::uuid AND id = ${buyer.membershipId}::uuid FOR UPDATE`.execute(tx);
+  }
   const raced = await existingOrder(tx, buyer, input.idempotencyKey);
   if (raced) return { kind: 'existing', orderId: raced.id, orderNumber: raced.order_number };
 

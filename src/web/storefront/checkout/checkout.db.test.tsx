@@ -162,6 +162,22 @@ describe('checkout over HTTP', () => {
     expect(done.body).toContain(orders[0]!.transfer_reference!);
   });
 
+  it('places one order for three 注文を確定する posts at once (the setup round trip takes the member lock; each waits for the one before)', async () => {
+    const variant = await addVariant(database, shop, { sku: 'WEB-RACE', listPriceYen: 1000, stock: 10 });
+    const member = await addMember(database, shop);
+    const b = await signIn(member);
+    await post(b, '/cart/items', { variantId: variant, quantity: '3' });
+    const confirm = await post(b, '/checkout', { destination: 'location', locationId: member.locationId, paymentMethod: 'bank_transfer', deliveryDate: '', deliverySlot: '', poNumber: '', notes: '' });
+    expect(confirm.statusCode).toBe(200);
+    const fields = hiddenFields(confirm.body, `/s/${shop.slug}/checkout/place`);
+    const answers = await Promise.all([1, 2, 3].map(() => post(b, '/checkout/place', fields)));
+    expect(answers.map((a) => a.statusCode)).toEqual([303, 303, 303]);
+    expect(new Set(answers.map((a) => a.headers.location)).size).toBe(1);
+    expect(await ordersOf(member)).toHaveLength(1);
+    const stock = await withTenant(database, shop.tenantId, (tx) => tx.selectFrom('product_variants').select('stock_reserved').where('id', '=', variant).executeTakeFirstOrThrow());
+    expect(stock.stock_reserved).toBe(3);
+  });
+
   it("re-renders with clear messages for a tampered total, another company's location, a past date and a 10 kB PO number; nothing is placed", async () => {
     const variant = await addVariant(database, shop, { sku: 'WEB-BAD', stock: 10 });
     const member = await addMember(database, shop);

@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Buyer } from '../../../domains/cart/buyer.ts';
 import { loadCart } from '../../../domains/cart/cart.service.ts';
 import { type CheckoutFormValues, checkoutValues } from '../../../domains/checkout/checkout.schema.ts';
-import { type CheckoutDraft, deliveryDateOptions, listOwnLocations, newIdempotencyKey, placeOrder, prepareCheckout } from '../../../domains/checkout/checkout.service.ts';
+import {
+  type CheckoutDraft,
+  deliveryDateOptions,
+  listOwnLocations,
+  MEMBERSHIP_LOCK_PRELOAD,
+  newIdempotencyKey,
+  placeOrder,
+  prepareCheckout,
+} from '../../../domains/checkout/checkout.service.ts';
 import { offeredPaymentMethods } from '../../../domains/checkout/payment-methods.ts';
 import { preloadedShopSettings, SHOP_SETTINGS_PRELOAD, type ShopSettings } from '../../../domains/orders/shop-settings.ts';
 import { NotFoundError, ValidationError } from '../../../domains/shared/domain-error.ts';
@@ -40,7 +48,10 @@ function legalOf(tenant: Tenant): TenantLegal {
 }
 
 // Every checkout page needs the shop's settings: read in the request's setup round trip.
-const inShop = <T,>(platform: Platform, request: FastifyRequest, fn: (scope: ShopScope) => Promise<T>) => inShopScope(platform, request, fn, SHOP_SETTINGS_PRELOAD);
+const inShop = <T,>(platform: Platform, request: FastifyRequest, fn: (scope: ShopScope) => Promise<T>, preload = SHOP_SETTINGS_PRELOAD) =>
+  inShopScope(platform, request, fn, preload);
+// Placement also takes the buyer's membership lock there (placeOrder's first step).
+const PLACEMENT_PRELOAD = `${SHOP_SETTINGS_PRELOAD},\n${MEMBERSHIP_LOCK_PRELOAD}`;
 const settingsOf = (scope: ShopScope) => preloadedShopSettings(scope.preloaded, scope.tenant.id);
 
 export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
@@ -126,13 +137,19 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform) {
     const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey.slice(0, 120) : '';
     const confirmedTotal = Number(typeof body.confirmedTotal === 'string' && /^\d{1,10}$/.test(body.confirmedTotal) ? body.confirmedTotal : -1);
     const now = new Date();
-    const result = await inShop(platform, request, async (scope) => {
-      const { buyer, nav } = await requireShopBuyer(platform, scope, request, { canOrder: true });
-      const settings = settingsOf(scope);
-      const outcome = await placeOrder(scope.tx, { buyer, settings, form: values, idempotencyKey: key, confirmedTotalInclTax: confirmedTotal, clientIp: request.ip, now, shop: scope.tenant });
-      const data = outcome.kind === 'changed' && !outcome.draft ? await formData(scope.tx, buyer, settingsOf(scope), now) : null;
-      return { outcome, tenant: scope.tenant, nav, cancellationTerms: settings.cancellationTerms, data };
-    });
+    const result = await inShop(
+      platform,
+      request,
+      async (scope) => {
+        const { buyer, nav } = await requireShopBuyer(platform, scope, request, { canOrder: true });
+        const settings = settingsOf(scope);
+        const membershipLocked = scope.preloaded.locked_membership_id === buyer.membershipId;
+        const outcome = await placeOrder(scope.tx, { buyer, settings, form: values, idempotencyKey: key, confirmedTotalInclTax: confirmedTotal, clientIp: request.ip, now, shop: scope.tenant, membershipLocked });
+        const data = outcome.kind === 'changed' && !outcome.draft ? await formData(scope.tx, buyer, settings, now) : null;
+        return { outcome, tenant: scope.tenant, nav, cancellationTerms: settings.cancellationTerms, data };
+      },
+      PLACEMENT_PRELOAD,
+    );
     const { outcome } = result;
     if (outcome.kind === 'placed' && outcome.next.kind === 'redirect') {
       // A payment method's next step is a path inside the shop (e.g. /payment/<id>).
