@@ -6,14 +6,21 @@ import { type RaisedSecurityEvent, raiseSecurityEvent, type SecurityEventInput }
 
 /**
  * Browser reports become security events. On a protected page, anything that looks like a
- * skimmer's move — a script the policy refused, a Trusted Types refusal, a form or a connection
- * going to a foreign host — is critical and stops cards for the shop. The rest is a warning; on
- * ordinary pages only script refusals are warnings and the rest is information.
+ * skimmer's move — a script the policy refused, a Trusted Types refusal, anything at all fetched
+ * from or sent to a foreign host (Oroshi's pages load nothing from another origin: an image,
+ * stylesheet or font from one is a beacon or a payload, catalogue 5 and 10) — is critical and
+ * stops cards for the shop. The rest is a warning; on ordinary pages only script refusals are
+ * warnings and the rest is information.
  */
 
 const SCRIPT_DIRECTIVES = new Set(['script-src', 'script-src-elem', 'script-src-attr', 'worker-src', 'default-src']);
 const TRUSTED_TYPES_DIRECTIVES = new Set(['require-trusted-types-for', 'trusted-types']);
 const ALWAYS_CRITICAL_EXFILTRATION = new Set(['form-action', 'connect-src', 'navigate-to']);
+/**
+ * Origins the browser itself injects into pages it translates (Chrome's built-in translation):
+ * a reader's own tool, not an attacker's, so a warning rather than a card stop.
+ */
+const BROWSER_FEATURE_ORIGINS = new Set(['https://translate.googleapis.com', 'https://translate.google.com', 'https://www.gstatic.com', 'https://fonts.gstatic.com']);
 
 export interface CspEventClassification {
   layer: 'csp_report' | 'trusted_types';
@@ -52,7 +59,8 @@ export function classifyCspReport(report: NormalizedCspReport, page: string): Cs
   let severity: SecuritySeverity;
   if (isProtectedPage(page)) {
     if (SCRIPT_DIRECTIVES.has(directive) || layer === 'trusted_types') severity = 'critical';
-    else if (ALWAYS_CRITICAL_EXFILTRATION.has(directive) && (foreign || blocked === 'other')) severity = 'critical';
+    else if (foreign && !BROWSER_FEATURE_ORIGINS.has(blocked)) severity = 'critical';
+    else if (ALWAYS_CRITICAL_EXFILTRATION.has(directive) && blocked === 'other') severity = 'critical';
     else severity = 'warning';
   } else {
     severity = SCRIPT_DIRECTIVES.has(directive) || layer === 'trusted_types' || ALWAYS_CRITICAL_EXFILTRATION.has(directive) ? 'warning' : 'info';

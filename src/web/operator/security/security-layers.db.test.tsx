@@ -64,12 +64,23 @@ const mallSwitch = async () =>
   (await database.ownerExec(`SELECT engaged, automatic FROM card_kill_switches WHERE tenant_id = $1`, [mallId])).rows as { engaged: boolean; automatic: boolean }[];
 
 describe('CSP classification', () => {
-  it('is critical for script, Trusted Types and foreign form/connect targets on protected pages', () => {
+  it('is critical for script, Trusted Types and anything from or to a foreign host on protected pages', () => {
     expect(classifyCspReport(report({}), 'checkout')).toMatchObject({ severity: 'critical', layer: 'csp_report', kind: 'csp.script-src-elem', blocked: 'https://evil.example' });
     expect(classifyCspReport(report({ effective_directive: 'require-trusted-types-for', blocked_uri: 'trusted-types-sink' }), 'staff-sign-in')).toMatchObject({ severity: 'critical', layer: 'trusted_types' });
     expect(classifyCspReport(report({ effective_directive: 'form-action', blocked_uri: 'https://pay-stripe.example/collect' }), 'checkout').severity).toBe('critical');
     expect(classifyCspReport(report({ effective_directive: 'connect-src', blocked_uri: 'wss://evil.example/ws' }), 'account-sign-in').severity).toBe('critical');
-    expect(classifyCspReport(report({ effective_directive: 'img-src', blocked_uri: 'https://evil.example/b.gif' }), 'checkout').severity).toBe('warning');
+    // Beacons, payload stylesheets and fonts (catalogue 5 and 10): Oroshi's pages load nothing from another origin.
+    expect(classifyCspReport(report({ effective_directive: 'img-src', blocked_uri: 'https://evil.example/b.gif' }), 'checkout').severity).toBe('critical');
+    expect(classifyCspReport(report({ effective_directive: 'style-src-elem', blocked_uri: 'https://evil.example/k.css' }), 'checkout').severity).toBe('critical');
+    expect(classifyCspReport(report({ effective_directive: 'font-src', blocked_uri: 'https://evil.example/f.woff2' }), 'checkout').severity).toBe('critical');
+  });
+
+  it('keeps what a reader’s own browser does to a protected page below a card stop', () => {
+    expect(classifyCspReport(report({ effective_directive: 'style-src-attr', blocked_uri: 'inline' }), 'checkout').severity).toBe('warning');
+    expect(classifyCspReport(report({ effective_directive: 'img-src', blocked_uri: 'data' }), 'checkout').severity).toBe('warning');
+    // Chrome's built-in page translation injects its own stylesheet and images.
+    expect(classifyCspReport(report({ effective_directive: 'style-src-elem', blocked_uri: 'https://translate.googleapis.com/translate_static/css/translateelement.css' }), 'checkout').severity).toBe('warning');
+    expect(classifyCspReport(report({ effective_directive: 'img-src', blocked_uri: 'https://www.gstatic.com/images/branding/product/1x/translate_24dp.png' }), 'checkout').severity).toBe('warning');
   });
 
   it('is a warning or information elsewhere, and information for browser extensions', () => {
