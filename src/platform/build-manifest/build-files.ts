@@ -95,6 +95,32 @@ export function hashFiles(root: string, files: readonly string[]): Record<string
   return hashes;
 }
 
+async function walkAsync(root: string, dir: string, include: (name: string) => boolean, skipNested: boolean, out: string[]): Promise<void> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(path.join(root, dir), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (skipNested && entry.name === 'node_modules') continue;
+      await walkAsync(root, rel, include, skipNested, out);
+    } else if ((entry.isFile() || entry.isSymbolicLink()) && include(entry.name)) {
+      out.push(rel);
+    }
+  }
+}
+
+/** listFiles without holding the event loop (the same files, in the same order). */
+export async function listFilesAsync(root: string, spec: FileSetSpec): Promise<string[]> {
+  const out: string[] = [];
+  for (const tree of spec.trees) await walkAsync(root, tree.dir, tree.include, tree.skipNestedNodeModules ?? false, out);
+  for (const file of spec.files) if (fs.existsSync(path.join(root, file))) out.push(file);
+  return [...new Set(out)].sort();
+}
+
 /**
  * hashFiles without holding the event loop: files are read asynchronously a batch at a time, so
  * a server that is already listening keeps answering while a development start signs its build.

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type FileSetSpec, hashFiles, hashFilesAsync, listFiles, serverFileSet } from './build-files.ts';
+import { type FileSetSpec, hashFiles, hashFilesAsync, listFiles, listFilesAsync, serverFileSet } from './build-files.ts';
 import { buildKeyId } from './build-signing-key.ts';
 
 /**
@@ -49,9 +49,10 @@ export function createBuildManifest(options: ManifestOptions): SignedBuildManife
   return signedManifestOf(options, hashFiles(options.root, listFiles(options.root, options.spec ?? serverFileSet(options.root))));
 }
 
-/** createBuildManifest reading the files asynchronously (hashFilesAsync): the event loop stays free. */
+/** createBuildManifest listing and reading the files asynchronously: the event loop stays free. */
 export async function createBuildManifestAsync(options: ManifestOptions): Promise<SignedBuildManifest> {
-  return signedManifestOf(options, await hashFilesAsync(options.root, listFiles(options.root, options.spec ?? serverFileSet(options.root))));
+  const files = await listFilesAsync(options.root, options.spec ?? serverFileSet(options.root));
+  return signedManifestOf(options, await hashFilesAsync(options.root, files));
 }
 
 function signedManifestOf(options: ManifestOptions, files: Record<string, string>): SignedBuildManifest {
