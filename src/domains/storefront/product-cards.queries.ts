@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-scope.ts';
-import { type MemberPrice, resolveMemberPrices } from '../pricing/member-price.ts';
+import { MEMBER_PRICE_COLUMNS, type MemberPrice, type MemberPriceColumns, memberPriceJoins, memberPriceOf } from '../pricing/member-price.ts';
 import { canSeePrice, type ProductRestriction, type StorefrontViewer } from './storefront-viewer.ts';
 
 /**
@@ -63,7 +63,7 @@ export interface ProductCard {
   priceFrom: boolean;
 }
 
-interface CardRow {
+interface CardRow extends Partial<MemberPriceColumns> {
   id: string;
   code: string;
   name: string;
@@ -173,16 +173,17 @@ function matchConditions(viewer: StorefrontViewer, f: CardFilter, terms: readonl
 export async function loadProductCards(tx: Tx, viewer: StorefrontViewer, query: CardQuery): Promise<{ cards: ProductCard[]; total: number }> {
   const { matched, pageIds, total } = pageAndTotal(viewer, query, query.filter.terms ?? []);
 
-  // ARRAY(…) keeps the page's order; the details are read for its ids only.
+  // ARRAY(…) keeps the page's order; the details are read for its ids only, each card's cheapest
+  // variant priced for the member in the same query.
   const { rows } = await sql<CardRow>`
     WITH ${matched} page AS (SELECT u.id, u.ord FROM unnest(${pageIds}) WITH ORDINALITY AS u(id, ord))
     SELECT p.id, p.code, p.name, b.name AS brand_name, p.image_key, p.restriction, p.featured,
            EXISTS (SELECT 1 FROM favourites fav
                     WHERE fav.tenant_id = p.tenant_id AND fav.product_id = p.id AND fav.user_id = ${viewer.userId}::uuid) AS is_favourite,
-           v.variant_count, v.available, v.cheapest_variant_id,
+           vs.variant_count, vs.available, vs.cheapest_variant_id,
            (SELECT i.content_hash FROM product_images i
              WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id ORDER BY i.sort_order LIMIT 1) AS image_hash,
-           ${total} AS total
+           ${total} AS total, price.*
       FROM page
       JOIN products p ON p.tenant_id = ${viewer.tenantId}::uuid AND p.id = page.id
       LEFT JOIN brands b ON b.tenant_id = p.tenant_id AND b.id = p.brand_id
@@ -192,12 +193,14 @@ export async function loadProductCards(tx: Tx, viewer: StorefrontViewer, query: 
                (array_agg(pv.id ORDER BY pv.list_price_yen, pv.sort_order))[1] AS cheapest_variant_id
           FROM product_variants pv
          WHERE pv.tenant_id = p.tenant_id AND pv.product_id = p.id AND pv.status = 'active'
-      ) v ON v.variant_count > 0
+      ) vs ON vs.variant_count > 0
+      LEFT JOIN LATERAL (
+        SELECT v.list_price_yen, p.tax_rate, ${MEMBER_PRICE_COLUMNS}
+          FROM product_variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+          ${memberPriceJoins(viewer.rankId)}
+         WHERE v.tenant_id = ${viewer.tenantId}::uuid AND v.id = vs.cheapest_variant_id
+      ) price ON true
      ORDER BY page.ord`.execute(tx);
-  const priced = rows.filter((r) => canSeePrice(viewer, r.restriction)).map((r) => r.cheapest_variant_id);
-  const prices = priced.length
-    ? await resolveMemberPrices(tx, { tenantId: viewer.tenantId, rankId: viewer.rankId, variantIds: priced })
-    : new Map<string, MemberPrice>();
 
   const cards = rows.map(
     (r): ProductCard => ({
@@ -212,7 +215,8 @@ export async function loadProductCards(tx: Tx, viewer: StorefrontViewer, query: 
       isFavourite: r.is_favourite,
       variantCount: Number(r.variant_count),
       stock: stockStatusOf(Number(r.available)),
-      price: prices.get(r.cheapest_variant_id) ?? null,
+      // Priced only where this viewer may see the price (理美容師限定 for verified salons).
+      price: r.list_price_yen != null && canSeePrice(viewer, r.restriction) ? memberPriceOf(r as MemberPriceColumns, 1) : null,
       priceFrom: Number(r.variant_count) > 1,
     }),
   );

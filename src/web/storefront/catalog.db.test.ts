@@ -126,13 +126,42 @@ describe('category listing', () => {
     const second = await get(`/s/${A}/c/hair-color?page=2`, 'gold');
     expect(second.statusCode).toBe(200);
     expect(firstCount).toBeLessThanOrEqual(6);
-    // Setup (with the member gate), the page's cards with their count, their prices, commit: the
-    // category tree and brand facets come from the cache of this catalog version.
-    expect(statements).toBe(4);
+    // Setup (with the member gate), the page's cards with their count and member prices, commit:
+    // the category tree and brand facets come from the cache of this catalog version.
+    expect(statements).toBe(3);
     const firstCodes = [...first.body.matchAll(/品番 ([A-Z0-9-]+)<\/p>/g)].map((m) => m[1]);
     const secondCodes = [...second.body.matchAll(/品番 ([A-Z0-9-]+)<\/p>/g)].map((m) => m[1]);
     expect(secondCodes.length).toBeGreaterThan(0);
     expect(secondCodes.filter((c) => firstCodes.includes(c))).toEqual([]);
+  });
+
+  it('prices every card of a listing at the member’s rank price of its cheapest variant', async () => {
+    const res = await get(`/s/${A}/c/hair-color`, 'gold');
+    const cards = res.body.split('class="product-card"').slice(1);
+    expect(cards.length).toBe(24);
+    const codes = cards.map((card) => /品番 ([A-Z0-9-]+)<\/p>/.exec(card)![1]!);
+    const expected = await withTenant(database, shops[A]!, async (tx) => {
+      const variants = await tx
+        .selectFrom('product_variants as v')
+        .innerJoin('products as p', 'p.id', 'v.product_id')
+        .select(['p.code', 'v.id', 'v.list_price_yen', 'v.sort_order'])
+        .where('p.code', 'in', codes)
+        .where('v.status', '=', 'active')
+        .execute();
+      const prices = await resolveMemberPrices(tx, { tenantId: shops[A]!, rankId: ranks[`${A}:gold`]!, variantIds: variants.map((v) => v.id) });
+      const cheapest = new Map<string, (typeof variants)[number]>();
+      for (const v of variants) {
+        const best = cheapest.get(v.code);
+        if (!best || v.list_price_yen < best.list_price_yen || (v.list_price_yen === best.list_price_yen && v.sort_order < best.sort_order)) cheapest.set(v.code, v);
+      }
+      return new Map([...cheapest].map(([code, v]) => [code, prices.get(v.id)!]));
+    });
+    const yen = (n: number) => `¥${n.toLocaleString('ja-JP')}`;
+    cards.forEach((card, i) => {
+      const price = expected.get(codes[i]!)!;
+      expect(card).toContain(yen(price.unitPriceYen));
+      expect(card).toContain(`税込 ${yen(price.unitPriceInclTaxYen)}`);
+    });
   });
 
   it('shows a catalog change on the next page: the listing, its total and the brand counts follow the catalog version', async () => {
