@@ -239,6 +239,9 @@ async function runTransport(transport: Transport): Promise<TransportRun> {
       : undefined;
     tree = new SignedTree();
     const signedTree = tree;
+    // Both processes verified the signed build at start; the tampered one serves files the manifest never signed.
+    first.platform.signedAssetHashes = tree.signedAssetHashes();
+    tamperedPlatform.signedAssetHashes = tree.signedAssetHashes();
     const sessions: SessionCache = new Map();
     const monitorSettings = (url: string): MonitorRunSettings => ({
       database,

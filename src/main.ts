@@ -4,7 +4,7 @@ import { recordProtectedPageViews } from './domains/page-views/page-view.hook.ts
 import { seedDemoProviderAccounts, startDemoPsp } from './domains/payments/demo-psp.ts';
 import { guardServerEgress } from './domains/security/egress-events.ts';
 import { createPlatform, prepareDatabase } from './platform/boot.ts';
-import { mustVerifyBeforeListening, prepareBuildManifest, signDevelopmentBuild } from './platform/build-manifest/build-integrity.ts';
+import { mustVerifyBeforeListening, type PreparedBuild, prepareBuildManifest, signDevelopmentBuild } from './platform/build-manifest/build-integrity.ts';
 import { ConfigError, loadConfig } from './platform/config/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { openDatabaseFromConfig } from './platform/db/open-database.ts';
@@ -46,14 +46,16 @@ async function main(): Promise<void> {
     process.stderr.write(`Oroshi: build integrity check failed: ${(err as Error).message}\n`);
     process.exit(1);
   };
+  let verifiedBuild: PreparedBuild | null = null;
   if (mustVerifyBeforeListening(config)) {
     try {
-      prepareBuildManifest(config, log);
+      verifiedBuild = prepareBuildManifest(config, log);
     } catch (err) {
       buildFailed(err);
     }
   }
   const platform = createPlatform(config, database, log);
+  if (verifiedBuild) platform.signedAssetHashes = verifiedBuild.staticHashes;
   if (config.seedDemo) await seedDemo(database, platform.secrets, log, { baseOrigin: config.baseOrigin, dataDir: config.dataDir });
   // The demo's payment provider: a separate server on its own origin, where cards are typed.
   // With several demo processes on one machine, the first one started runs it for all.
@@ -73,7 +75,10 @@ async function main(): Promise<void> {
     process.stderr.write(`Oroshi: cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  if (!mustVerifyBeforeListening(config)) await signDevelopmentBuild(config, log).catch(buildFailed);
+  if (!mustVerifyBeforeListening(config)) {
+    const signed = await signDevelopmentBuild(config, log).catch(buildFailed);
+    if (signed) platform.signedAssetHashes = signed.staticHashes;
+  }
   const background = await startBackgroundWork(platform);
   // Server-side egress only to configured hosts; the independent verifier in its own process.
   const egress = await guardServerEgress(platform);

@@ -111,6 +111,9 @@ beforeAll(async () => {
   productCode = await firstProductCode(clean, DEMO_PASSWORD);
   browser = await launchChromium();
   tree = new SignedTree();
+  // Both processes verified the signed build at start; the tampered one serves files the manifest never signed.
+  built.platform.signedAssetHashes = tree.signedAssetHashes();
+  tamperedPlatform.signedAssetHashes = tree.signedAssetHashes();
   // The jobs process's wiring of setting changes (src/background/jobs.ts): events, and a walk request.
   unregisterSettingsChange = registerSettingsChangeHandler(DEVELOPMENT_PROVIDER_HOSTS);
   setSettingsChangeWalkRequester(async (id, reason) => {

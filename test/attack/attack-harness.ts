@@ -9,7 +9,8 @@ import type { MonitorProfile } from '../../src/domains/monitor/monitor.tables.ts
 import { cardKillState } from '../../src/domains/payments/card-kill-switch.service.ts';
 import { contextOptions } from '../../src/monitor/walk-profiles.ts';
 import { type FileSetSpec, productionDependencyDirs, serverFileSet } from '../../src/platform/build-manifest/build-files.ts';
-import { createBuildManifest, PROJECT_ROOT, writeBuildManifest } from '../../src/platform/build-manifest/build-manifest.ts';
+import { signedStaticHashes } from '../../src/platform/build-manifest/build-integrity.ts';
+import { createBuildManifest, PROJECT_ROOT, type SignedBuildManifest, writeBuildManifest } from '../../src/platform/build-manifest/build-manifest.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant-scope.ts';
 import type { RouteModule } from '../../src/platform/http/app.ts';
@@ -97,7 +98,15 @@ export class SignedTree {
     if (!productionDependencyDirs(PROJECT_ROOT).includes(SIGNED_DEPENDENCY)) throw new Error(`${SIGNED_DEPENDENCY} is not a production dependency`);
     this.spec = { trees: serverFileSet(PROJECT_ROOT).trees.filter((t) => dirs.includes(t.dir)), files: [] };
     for (const dir of dirs) fs.cpSync(path.join(PROJECT_ROOT, dir), path.join(this.root, dir), { recursive: true });
-    writeBuildManifest(this.manifestPath, createBuildManifest({ root: this.root, privateKey: this.keys.privateKey, appEnv: 'test', spec: this.spec }));
+    this.manifest = createBuildManifest({ root: this.root, privateKey: this.keys.privateKey, appEnv: 'test', spec: this.spec });
+    writeBuildManifest(this.manifestPath, this.manifest);
+  }
+
+  private readonly manifest: SignedBuildManifest;
+
+  /** What a process started on this tree knows once its manifest is verified (Platform.signedAssetHashes): the attacker cannot re-sign. */
+  signedAssetHashes(): Map<string, string> {
+    return signedStaticHashes(this.manifest);
   }
 
   file(rel: string): string {

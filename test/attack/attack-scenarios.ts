@@ -193,7 +193,7 @@ export const ATTACK_SCENARIOS: readonly AttackScenario[] = [
     // Oroshi allows no analytics or other third-party endpoint: connect-src and img-src are 'self'. So the
     // allowed endpoint to abuse is Oroshi's own origin — the data lands in its request log, which the
     // attacker who rebuilt the bundle can read. The CSP has nothing to object to; two other layers must.
-    layers: ['browser_monitor', 'build_verifier'],
+    layers: ['browser_integrity', 'browser_monitor', 'build_verifier'],
     page: /\/checkout$/,
     buyerProfile: 'desktop',
     touchesFiles: true,

@@ -23,6 +23,11 @@ export const pageIntegrityReportSchema = z.object({
   headerCsp: z.string().max(MAX_TEXT).nullable(),
   metaCsp: z.array(z.string().max(MAX_TEXT)).max(10),
   scripts: z.array(z.string().max(2000)).max(100),
+  /** Scripts and stylesheets whose bytes did not hash to what the signed build says (SHA-256, hex). */
+  assets: z
+    .array(z.object({ url: z.string().max(300), expected: z.string().regex(/^[0-9a-f]{64}$/), actual: z.string().regex(/^[0-9a-f]{64}$/) }))
+    .max(20)
+    .default([]),
 });
 
 export type PageIntegrityReport = z.infer<typeof pageIntegrityReportSchema>;
@@ -62,8 +67,15 @@ function cspFindings(csp: string): IntegrityFinding[] {
   return found;
 }
 
+/** The server's own references: the approved scripts' URLs, and the signed build's SHA-256 of a served asset URL. */
+export interface IntegrityReferences {
+  approvedScriptPaths: ReadonlySet<string>;
+  signedHashOf: (assetUrl: string) => string | undefined;
+}
+
 /** What is wrong with the page as the browser received it (empty: nothing). */
-export function judgePageIntegrity(report: PageIntegrityReport, approvedScriptPaths: ReadonlySet<string>): IntegrityFinding[] {
+export function judgePageIntegrity(report: PageIntegrityReport, references: IntegrityReferences): IntegrityFinding[] {
+  const { approvedScriptPaths } = references;
   const found: IntegrityFinding[] = [];
   // A redirect or an error page on the second request says nothing about the first one's headers.
   if (report.status >= 200 && report.status < 300) {
@@ -91,6 +103,11 @@ export function judgePageIntegrity(report: PageIntegrityReport, approvedScriptPa
     }
     if (url.origin !== pageOrigin) found.push({ kind: 'integrity.script-foreign', summary: `ページに他のオリジンのスクリプトがあります: ${url.origin}` });
     else if (!approvedScriptPaths.has(url.pathname)) found.push({ kind: 'integrity.script-unlisted', summary: `ページにスクリプト台帳にないスクリプトがあります: ${url.pathname.slice(0, 200)}` });
+  }
+  // The browser's hash is judged against the server's own copy of the signed value, not the one it was sent.
+  for (const asset of report.assets) {
+    const signed = references.signedHashOf(asset.url);
+    if (signed && signed !== asset.actual) found.push({ kind: 'integrity.asset-unsigned', summary: `配信されたファイルが署名済みビルドと一致しません: ${asset.url.slice(0, 200)}` });
   }
   // One finding per kind: the event is the problem, not each of its symptoms.
   return [...new Map(found.map((f) => [f.kind, f])).values()];

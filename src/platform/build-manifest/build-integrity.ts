@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
-import { buildCheckIsClean, checkFilesAgainstManifest, createBuildManifest, createBuildManifestAsync, PROJECT_ROOT, readSignedManifest, writeBuildManifest } from './build-manifest.ts';
+import { type BuildManifestBody, buildCheckIsClean, checkFilesAgainstManifest, createBuildManifest, createBuildManifestAsync, PROJECT_ROOT, readSignedManifest, writeBuildManifest } from './build-manifest.ts';
 import { loadBuildPublicKey, loadBuildSigningKey } from './build-signing-key.ts';
 
 /**
@@ -30,6 +30,17 @@ export interface PreparedBuild {
   fileCount: number;
   durationMs: number;
   mode: 'verified' | 'rebuilt';
+  /** The signed SHA-256 of every file under static/, keyed by its path there (Platform.signedAssetHashes). */
+  staticHashes: ReadonlyMap<string, string>;
+}
+
+/** The manifest's static/ entries, keyed by their path under static/ (as StaticAssets names them). */
+export function signedStaticHashes(manifest: Pick<BuildManifestBody, 'files'>): Map<string, string> {
+  return new Map(
+    Object.entries(manifest.files)
+      .filter(([file]) => file.startsWith('static/'))
+      .map(([file, sha256]) => [file.slice('static/'.length), sha256]),
+  );
 }
 
 export function prepareBuildManifest(config: ManifestConfig, log?: Logger, root = PROJECT_ROOT): PreparedBuild {
@@ -40,7 +51,7 @@ export function prepareBuildManifest(config: ManifestConfig, log?: Logger, root 
     writeBuildManifest(manifestPath, manifest);
     const prepared = { manifestPath, fileCount: manifest.fileCount, durationMs: Math.round(performance.now() - started), mode: 'rebuilt' as const };
     log?.info(prepared, 'build manifest rebuilt and signed with the development key');
-    return prepared;
+    return { ...prepared, staticHashes: signedStaticHashes(manifest) };
   }
   let manifest: ReturnType<typeof readSignedManifest>;
   try {
@@ -55,7 +66,7 @@ export function prepareBuildManifest(config: ManifestConfig, log?: Logger, root 
   }
   const prepared = { manifestPath, fileCount: check.filesChecked, durationMs: Math.round(performance.now() - started), mode: 'verified' as const };
   log?.info(prepared, 'build verified against its signed manifest');
-  return prepared;
+  return { ...prepared, staticHashes: signedStaticHashes(manifest) };
 }
 
 /**
@@ -76,5 +87,5 @@ export async function signDevelopmentBuild(config: ManifestConfig, log?: Logger,
   writeBuildManifest(manifestPath, manifest);
   const prepared = { manifestPath, fileCount: manifest.fileCount, durationMs: Math.round(performance.now() - started), mode: 'rebuilt' as const };
   log?.info(prepared, 'build manifest rebuilt and signed with the development key');
-  return prepared;
+  return { ...prepared, staticHashes: signedStaticHashes(manifest) };
 }

@@ -39,6 +39,34 @@ export function pageIntegrityReportUri(request: FastifyRequest, page: string): s
   return `${request.shopBase}/hooks/page-integrity?page=${encodeURIComponent(page)}`;
 }
 
+// Per (assets, signed hashes) pair: a process swaps neither after boot, a test may.
+const attestationCache = new WeakMap<object, WeakMap<object, string>>();
+
+/**
+ * `url=sha256` for every script and stylesheet this process serves, with the SHA-256 the signed
+ * build manifest has for its file: the integrity check hashes what it received and compares. Empty
+ * until the manifest is verified or signed.
+ */
+export function signedAssetAttestations(platform: Pick<Platform, 'assets' | 'signedAssetHashes'>): string {
+  const hashes = platform.signedAssetHashes;
+  if (!hashes) return '';
+  let byHashes = attestationCache.get(platform.assets);
+  if (!byHashes) {
+    byHashes = new WeakMap();
+    attestationCache.set(platform.assets, byHashes);
+  }
+  let value = byHashes.get(hashes);
+  if (value === undefined) {
+    value = platform.assets
+      .all()
+      .filter((a) => /\.(js|css)$/.test(a.logicalPath) && hashes.has(a.logicalPath))
+      .map((a) => `${a.url}=${hashes.get(a.logicalPath)}`)
+      .join(' ');
+    byHashes.set(hashes, value);
+  }
+  return value;
+}
+
 /** Called after a page is rendered (never throws into the reply; keep it cheap: no I/O). */
 export type PageSentListener = (request: FastifyRequest, page: string, status: number) => void;
 
@@ -57,7 +85,10 @@ export function cspReportUri(request: FastifyRequest, page: string): string {
 export function sendPage(platform: Platform, request: FastifyRequest, reply: FastifyReply, node: AnyVNode, options: PageOptions): FastifyReply {
   const scripts = approvedScriptsFor(platform, options.page, options.scripts ?? []);
   const integrityReport = scripts.some((s) => s.id === 'page-integrity') ? pageIntegrityReportUri(request, options.page) : null;
-  const html = renderDocument(node, scripts, integrityReport ? { 'oroshi-integrity-report': integrityReport } : {});
+  const attestations = integrityReport ? signedAssetAttestations(platform) : '';
+  const meta: Record<string, string> = integrityReport ? { 'oroshi-integrity-report': integrityReport } : {};
+  if (attestations) meta['oroshi-integrity-assets'] = attestations;
+  const html = renderDocument(node, scripts, meta);
   const status = options.status ?? 200;
   try {
     // A HEAD is the integrity check asking for the headers again, not a load of the page.

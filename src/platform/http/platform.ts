@@ -15,4 +15,11 @@ export interface Platform {
   scripts: ReadonlyMap<ScriptId, ApprovedScript>;
   csrf: CsrfTokens;
   secrets: SecretsKey;
+  /**
+   * SHA-256 (hex) of each file under static/ as the signed build manifest has it, keyed by its
+   * path under static/ — set once the manifest is verified (production, before listening) or
+   * signed (development, after). Protected pages hand these to the browser, which checks the
+   * scripts and stylesheets it received against them (page-integrity.js). Absent: not checked.
+   */
+  signedAssetHashes?: ReadonlyMap<string, string>;
 }

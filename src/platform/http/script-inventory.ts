@@ -49,7 +49,7 @@ export const SCRIPT_INVENTORY: readonly InventoriedScript[] = [
     purpose: '保護ページが受け取った CSP ヘッダー・<meta> の CSP・スクリプトをブラウザー側で確かめ、異常だけを同じオリジンへ報告する（DOM は変更しない）',
     owner: 'security-team',
     pages: [EVERY_PROTECTED_PAGE],
-    sha384: 'sha384-mV6WUOrLXFIT3+HT4wb6XdvWOq5ainWeTiIwGfl2nOQbAdPwHD3iU5l682hws//Y',
+    sha384: 'sha384-M9qZuYI1naWvfbqkWVF4reaksmaO4fkXaFtD+CKK5PRQ9tahwTrucq6aBhe7kb1R',
   },
 ];
 

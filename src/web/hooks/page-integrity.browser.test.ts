@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { h } from 'preact';
@@ -10,6 +11,7 @@ import { cardKillState } from '../../domains/payments/card-kill-switch.service.t
 import type { Database } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant-scope.ts';
 import type { RouteModule } from '../../platform/http/app.ts';
+import type { Platform } from '../../platform/http/platform.ts';
 import { registerShopRoutes } from '../../platform/http/shop-routes.ts';
 import { Layout } from '../../platform/views/layout.tsx';
 import { ROUTES } from '../routes.ts';
@@ -19,6 +21,7 @@ let app: FastifyInstance;
 let browser: Browser;
 let origin: string;
 let mallId: string;
+let platform: Platform;
 
 /**
  * Protected pages as served, and as a tampered process or proxy would serve them: the CSP header
@@ -55,7 +58,9 @@ const testPages: RouteModule = (a, platform) =>
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedDemoPlatform(database);
-  ({ app } = await createTestApp(database, { routes: [...ROUTES, testPages] }));
+  ({ app, platform } = await createTestApp(database, { routes: [...ROUTES, testPages] }));
+  // As main.ts does once the build manifest is signed: the signed SHA-256 of every static file.
+  platform.signedAssetHashes = new Map(platform.assets.all().map((a) => [a.logicalPath, createHash('sha256').update(a.body).digest('hex')]));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   origin = address.replace('127.0.0.1', 'localhost');
   browser = await launchChromium();
@@ -110,6 +115,18 @@ describe('the protected pages’ integrity check in real Chromium', () => {
     expect(seen.reports).toBe(1);
     expect(await integrityEvents()).toEqual([{ kind: 'integrity.csp-missing', severity: 'critical', page: 'checkout', tenant_id: mallId }]);
     expect((await withTenant(database, mallId, (tx) => cardKillState(tx, mallId))).engaged).toBe(true);
+  });
+
+  it('reports a stylesheet whose bytes are not the signed build’s (a file changed and the process restarted on it)', async () => {
+    const signed = platform.signedAssetHashes!;
+    platform.signedAssetHashes = new Map([...signed, ['css/app.css', '0'.repeat(64)]]);
+    try {
+      const seen = await load('/s/mall/test/served');
+      expect(seen.reports).toBe(1);
+      expect(await integrityEvents()).toEqual([{ kind: 'integrity.asset-unsigned', severity: 'critical', page: 'checkout', tenant_id: mallId }]);
+    } finally {
+      platform.signedAssetHashes = signed;
+    }
   });
 
   it('reports a CSP moved into <meta> and weakened', async () => {

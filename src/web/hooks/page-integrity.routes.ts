@@ -22,8 +22,13 @@ function pageIntegrity(app: FastifyInstance, platform: Platform, scope: 'shop' |
     const parsed = pageIntegrityReportSchema.safeParse(request.body);
     if (!parsed.success) throw new DomainError('validation_failed', 'レポートの形式が正しくありません。');
     await consumeRateLimit(platform.database, `integrity:${request.ip}`, 60, 60);
-    const approvedPaths = new Set([...platform.scripts.values()].map((s) => s.url));
-    const findings = judgePageIntegrity(parsed.data, approvedPaths);
+    const findings = judgePageIntegrity(parsed.data, {
+      approvedScriptPaths: new Set([...platform.scripts.values()].map((s) => s.url)),
+      signedHashOf: (url) => {
+        const served = platform.assets.lookup(url);
+        return served ? platform.signedAssetHashes?.get(served.asset.logicalPath) : undefined;
+      },
+    });
     if (findings.length === 0) return reply.status(204).send();
     const who =
       scope === 'shop'
