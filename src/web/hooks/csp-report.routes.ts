@@ -9,7 +9,8 @@ import { inPlatformRequest, inShop } from '../../platform/http/request-scope.ts'
 const REPORT_TYPES = ['application/csp-report', 'application/reports+json'];
 export const CSP_REPORT_BODY_LIMIT = 16 * 1024;
 
-function pageOf(request: FastifyRequest): string {
+/** The page a browser report names (`?page=`), or 'unknown' when it names none we could have sent. */
+export function reportedPageOf(request: FastifyRequest): string {
   const page = (request.query as { page?: unknown }).page;
   return typeof page === 'string' && /^[a-z0-9-]{1,60}$/.test(page) ? page : 'unknown';
 }
@@ -33,7 +34,7 @@ function csp(app: FastifyInstance, platform: Platform, scope: 'shop' | 'platform
     const store = async (tx: Parameters<typeof storeCspReports>[0], tenantId: string | null, sessionId: string | null) =>
       storeCspReports(tx, reports, {
         tenantId,
-        page: pageOf(request),
+        page: reportedPageOf(request),
         userAgent: String(request.headers['user-agent'] ?? ''),
         clientIp: request.ip,
         sessionId,
@@ -51,12 +52,12 @@ function csp(app: FastifyInstance, platform: Platform, scope: 'shop' | 'platform
     // After the reports are committed: a critical violation stops cards before this answers.
     await raiseCspReportEvents(platform.database, reports, {
       tenantId: who.tenantId,
-      page: pageOf(request),
+      page: reportedPageOf(request),
       sessionId: who.session?.id ?? null,
       principalId: who.session?.user_id ?? null,
       userAgent: String(request.headers['user-agent'] ?? ''),
     });
-    request.log.warn({ event: 'security.csp_violation', page: pageOf(request), directive: reports[0]?.effective_directive }, 'CSP violation reported');
+    request.log.warn({ event: 'security.csp_violation', page: reportedPageOf(request), directive: reports[0]?.effective_directive }, 'CSP violation reported');
     return reply.status(204).send();
   });
 }

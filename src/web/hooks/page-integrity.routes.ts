@@ -1,16 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { judgePageIntegrity, pageIntegrityReportSchema, raisePageIntegrityEvents } from '../../domains/security/page-integrity.events.ts';
 import { DomainError } from '../../domains/shared/domain-error.ts';
 import type { Platform } from '../../platform/http/platform.ts';
 import { consumeRateLimit } from '../../platform/http/rate-limit.ts';
 import { inPlatformRequest, inShop } from '../../platform/http/request-scope.ts';
+import { reportedPageOf } from './csp-report.routes.ts';
 
 export const PAGE_INTEGRITY_BODY_LIMIT = 32 * 1024;
-
-function pageOf(request: FastifyRequest): string {
-  const page = (request.query as { page?: unknown }).page;
-  return typeof page === 'string' && /^[a-z0-9-]{1,60}$/.test(page) ? page : 'unknown';
-}
 
 /**
  * Intake of the protected pages' integrity reports (static/js/page-integrity.js; judged in
@@ -36,13 +32,13 @@ function pageIntegrity(app: FastifyInstance, platform: Platform, scope: 'shop' |
         : await inPlatformRequest(platform, request, async ({ session }) => ({ tenantId: null, session }));
     await raisePageIntegrityEvents(platform.database, parsed.data, findings, {
       tenantId: who.tenantId,
-      page: pageOf(request),
+      page: reportedPageOf(request),
       sessionId: who.session?.id ?? null,
       principalId: who.session?.user_id ?? null,
       userAgent: String(request.headers['user-agent'] ?? ''),
       clientIp: request.ip,
     });
-    request.log.warn({ event: 'security.page_integrity', page: pageOf(request), findings: findings.map((f) => f.kind) }, 'page integrity deviation reported');
+    request.log.warn({ event: 'security.page_integrity', page: reportedPageOf(request), findings: findings.map((f) => f.kind) }, 'page integrity deviation reported');
     return reply.status(204).send();
   });
 }
